@@ -1,0 +1,71 @@
+/*
+ * needle — what a run leaves behind: summary.json, zones.csv, field.csv and
+ * face-map figures, written into a run folder that appears whole or not at all.
+ */
+#ifndef NEEDLE_REPORT_H
+#define NEEDLE_REPORT_H
+
+#include <stdio.h>
+
+#include "needle/face.h"
+#include "needle/field.h"
+#include "needle/scenario.h"
+#include "needle/skin.h"
+#include "needle/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Everything the writers read about one finished run. */
+typedef struct {
+    const nd_scenario *scenario;
+    const nd_face *face;
+    const nd_skin *skin;
+    const nd_field *field;
+    int threads;      /* threads used (not part of the results) */
+    double wall_s;    /* wall time of the simulation (not part of the results) */
+} nd_run_view;
+
+/* summary.json: per zone punctures_per_cm2, depth_mean_mm, depth_p95_mm,
+ * layer_fraction{layer: f}, coverage_fraction, uniformity_cv, ...; totals; and
+ * the scenario echoed with its defaults filled in. */
+nd_status nd_write_summary_json(const nd_run_view *run, FILE *out, nd_error *err);
+/* zones.csv: the same per-zone numbers, one row per treated zone. */
+nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err);
+/* field.csv: one row per cell that lies in a zone. */
+nd_status nd_write_field_csv(const nd_run_view *run, FILE *out, nd_error *err);
+
+typedef enum {
+    ND_MAP_DENSITY, /* punctures per cm^2 */
+    ND_MAP_DEPTH,   /* mean depth reached, mm */
+} nd_map_kind;
+
+/* A PNG face map of one field quantity with zone outlines, names and a colour bar. */
+nd_status nd_figure_face_map(const nd_run_view *run, nd_map_kind kind, const char *png_path,
+                             nd_error *err);
+
+/* Write all of the above into dir (which must exist): summary.json, zones.csv,
+ * field.csv, figures/density.png, figures/depth.png. */
+nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error *err);
+
+/* A run folder written under a temporary name and renamed into place when
+ * complete, so a failed run leaves nothing behind and a reader never sees
+ * half a run. */
+typedef struct nd_rundir nd_rundir;
+
+/* Start a run folder that will become final_dir.  Fails if final_dir exists
+ * and is not a needle run folder (it has no summary.json), so nothing else a
+ * user saved is overwritten. */
+nd_status nd_rundir_begin(const char *final_dir, nd_rundir **out, nd_error *err);
+/* The temporary folder to write into. */
+const char *nd_rundir_path(const nd_rundir *rd);
+/* Move the finished folder into place (replacing an earlier run) and free rd. */
+nd_status nd_rundir_commit(nd_rundir *rd, nd_error *err);
+/* Remove the temporary folder and free rd. */
+void nd_rundir_abort(nd_rundir *rd);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,146 @@
+/*
+ * needle — a session scenario: patient, device, protocol, seed and output.
+ *
+ * A scenario is plain data, read from YAML by nd_scenario_load() (config
+ * units: mm, mm/s, N, Hz, min) and held here in SI units.  Every field is
+ * filled: what the file leaves out takes the documented default, so a
+ * scenario can be echoed back in full.
+ */
+#ifndef NEEDLE_SCENARIO_H
+#define NEEDLE_SCENARIO_H
+
+#include <stdint.h>
+
+#include "needle/face.h"
+#include "needle/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ND_NAME_MAX 128
+#define ND_PATH_MAX 1024
+
+typedef enum { ND_SEX_FEMALE, ND_SEX_MALE } nd_sex;
+
+typedef struct {
+    double age_y;
+    nd_sex sex;
+    int fitzpatrick; /* 1..6 (I..VI) */
+} nd_patient;
+
+typedef enum { ND_DEVICE_ROLLER, ND_DEVICE_STAMP, ND_DEVICE_ESTAMP, ND_DEVICE_PEN } nd_device_kind;
+
+/* Needle geometry and kinematics of a device.  Roller: rings x needles_per_ring
+ * on a drum.  Stamp, estamp, pen: rows x cols at pitch_m.  Electronic devices
+ * (estamp, pen) oscillate at frequency_hz and protrude to the zone's depth. */
+typedef struct {
+    nd_device_kind kind;
+    char preset[ND_NAME_MAX]; /* "" when built from fields alone */
+    double needle_length_m;
+    double needle_diameter_m;
+    double tip_radius_m;
+    int rings, needles_per_ring;          /* roller */
+    double drum_diameter_m, drum_width_m; /* roller */
+    int rows, cols;                       /* stamp, estamp, pen */
+    double pitch_m;                       /* stamp, estamp, pen */
+    double frequency_hz;                  /* estamp, pen */
+    double motor_stroke_m;                /* estamp, pen: needle travel per cycle */
+} nd_device_spec;
+
+typedef enum {
+    ND_DIR_HORIZONTAL,
+    ND_DIR_VERTICAL,
+    ND_DIR_DIAGONAL,     /* lower left to upper right */
+    ND_DIR_ANTIDIAGONAL, /* upper left to lower right */
+    ND_DIR_COUNT
+} nd_direction;
+
+typedef enum { ND_MOTION_GLIDE, ND_MOTION_STAMP } nd_motion;
+
+#define ND_MAX_DIRECTIONS 8
+
+/* What is done to one zone.  passes are taken in the listed directions in turn. */
+typedef struct {
+    int zone;
+    double depth_m;   /* estamp, pen: depth setting; roller, stamp: the needle length */
+    int passes;
+    int n_directions;
+    nd_direction directions[ND_MAX_DIRECTIONS];
+    nd_motion motion; /* roller: glide; stamp: stamp; estamp, pen: either */
+    double speed_m_s; /* glide speed (roller, estamp and pen gliding) */
+    double force_n;   /* manual devices (roller, stamp): normal force */
+    double press_speed_m_s; /* manual stamp: speed pressed into the skin */
+    double stamp_rate_hz;   /* manual stamp: stamps per second */
+    double dwell_s;   /* estamp and pen in stamp motion: time on each spot */
+    double overlap;   /* fraction of the swath shared by neighbouring strokes */
+} nd_zone_plan;
+
+typedef enum { ND_CREAM_NONE, ND_CREAM_EMLA, ND_CREAM_LMX4, ND_CREAM_BLT } nd_cream;
+
+typedef struct {
+    nd_cream cream;
+    double application_s;
+    int occluded;
+} nd_numbing;
+
+typedef struct {
+    nd_numbing numbing;
+    double jitter_m;   /* hand jitter (SD of a stroke's lateral wander) */
+    int n_zones;
+    nd_zone_plan zones[ND_ZONE_COUNT]; /* in treatment order; each zone at most once */
+} nd_protocol;
+
+typedef struct {
+    char dir[ND_PATH_MAX]; /* run folder */
+    double grid_m;         /* field cell size */
+    int raw_punctures;     /* write punctures.csv */
+} nd_output;
+
+typedef struct nd_scenario {
+    char name[ND_NAME_MAX];
+    char source[ND_PATH_MAX]; /* file it was read from, or "built-in default" */
+    uint64_t seed;
+    nd_patient patient;
+    nd_device_spec device;
+    nd_protocol protocol;
+    nd_output output;
+} nd_scenario;
+
+/* Read and validate a scenario file.  On failure err names file:line:column and
+ * the field, says what was expected and, for a misspelt key, the nearest valid
+ * one.  Nothing is clamped: an out-of-range value is an error. */
+nd_status nd_scenario_load(const char *path, nd_scenario *out, nd_error *err);
+
+/* The same from YAML text in memory; name is used in messages. */
+nd_status nd_scenario_parse(const char *yaml, unsigned long len, const char *name,
+                            nd_scenario *out, nd_error *err);
+
+/* The built-in default scenario (examples/default.yaml is the same file). */
+nd_status nd_scenario_default(nd_scenario *out, nd_error *err);
+/* YAML text of the built-in default. */
+const char *nd_scenario_default_yaml(void);
+
+/* Check cross-field consistency of a filled scenario (used after loading and by
+ * programs that build scenarios in code).  err names the field. */
+nd_status nd_scenario_validate(const nd_scenario *sc, nd_error *err);
+
+/* Fill a device from a preset name in data/devices.csv. */
+nd_status nd_device_preset(const char *name, nd_device_spec *out, nd_error *err);
+/* Names of all presets, NULL-terminated; valid for the life of the program. */
+const char *const *nd_device_preset_names(void);
+
+const char *nd_device_kind_name(nd_device_kind kind);
+const char *nd_direction_name(nd_direction dir);
+const char *nd_cream_name(nd_cream cream);
+const char *nd_motion_name(nd_motion motion);
+
+/* Needles on the device and the number that strike at once. */
+int nd_device_needles(const nd_device_spec *dev);
+/* Whether depth comes from a motor (estamp, pen) rather than hand force. */
+int nd_device_is_motorised(const nd_device_spec *dev);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
