@@ -1,7 +1,7 @@
 # Turn every data/*.csv into a C string table: nd_data_text("name.csv").
 file(GLOB files ${DATA_DIR}/*.csv ${DATA_DIR}/../examples/default.yaml)
 list(SORT files)
-set(body "/* Generated from data/*.csv; do not edit. */\n#include <stddef.h>\n#include <string.h>\n")
+set(body "/* Generated from the data folder; do not edit. */\n#include <stddef.h>\n#include <string.h>\n")
 set(table "")
 set(i 0)
 foreach(f ${files})

@@ -1,5 +1,5 @@
 /*
- * needle — reference tables compiled into the library from data/*.csv.
+ * needle — reference tables compiled into the library from the data folder (CSV files).
  *
  * Each table is CSV with a header row; lines starting with '#' are comments.
  * Rows carry their source, so a number can always be traced to a paper.

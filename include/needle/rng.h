@@ -21,7 +21,9 @@ extern "C" {
 enum {
     ND_STREAM_SKIN = 1,    /* a = layer, b = mode: within-zone thickness field */
     ND_STREAM_PATIENT = 2, /* a = zone: patient-level draws */
-    ND_STREAM_STROKE = 3,  /* a = zone, b = stroke: hand jitter and every strike of it */
+    ND_STREAM_STROKE = 3,  /* a = zone, b = stroke: the hand on that stroke (jitter, speed, force) */
+    ND_STREAM_PASS = 4,    /* a = zone, b = pass: where the pass's pattern of strokes starts */
+    ND_STREAM_STRIKE = 5,  /* a = zone, b = stroke: every needle event of that stroke */
 };
 
 typedef struct nd_rng {

@@ -72,7 +72,7 @@ void nd_skin_free(nd_skin *skin);
 const nd_zone_layers *nd_skin_zone(const nd_skin *skin, int zone);
 
 /* Layer boundaries at point (x, y) (m) in a zone: the zone mean times a smooth
- * log-normal field of unit median whose spread is the published one. */
+ * log-normal field of unit mean whose spread is the published one. */
 void nd_skin_bounds_at(const nd_skin *skin, int zone, double x, double y, nd_layer_bounds *out);
 
 #ifdef __cplusplus

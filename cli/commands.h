@@ -1,0 +1,15 @@
+/* The CLI's commands; each returns the process exit code. */
+#ifndef NEEDLE_CLI_COMMANDS_H
+#define NEEDLE_CLI_COMMANDS_H
+
+#include "needle/status.h"
+
+int cli_simulate(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_presets(int argc, char **argv);
+int cli_help(const char *command);
+
+/* Print "needle: error: file:line:col: field: message" and return the exit code. */
+int cli_fail(const nd_error *err);
+
+#endif
