@@ -173,6 +173,7 @@ int cli_simulate(int argc, char **argv)
     nd_scenario sc;
     nd_status st = optind < argc ? nd_scenario_load(argv[optind], &sc, &err)
                                  : nd_scenario_default(&sc, &err);
+    if (st == ND_ERR_IO) err.status = ND_ERR_INPUT; /* an unreadable scenario is bad usage */
     if (st) return cli_fail(&err);
     if (have_seed) sc.seed = seed;
     if (out_dir) snprintf(sc.output.dir, sizeof sc.output.dir, "%s", out_dir);
@@ -238,7 +239,10 @@ int cli_check(int argc, char **argv)
     nd_error err;
     nd_error_clear(&err);
     nd_scenario sc;
-    if (nd_scenario_load(argv[1], &sc, &err)) return cli_fail(&err);
+    if (nd_scenario_load(argv[1], &sc, &err)) {
+        if (err.status == ND_ERR_IO) err.status = ND_ERR_INPUT;
+        return cli_fail(&err);
+    }
     printf("%s: ok (%s, %d zone%s, seed %" PRIu64 ")\n", argv[1], nd_device_kind_name(sc.device.kind),
            sc.protocol.n_zones, sc.protocol.n_zones == 1 ? "" : "s", sc.seed);
     return 0;

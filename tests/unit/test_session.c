@@ -1,0 +1,134 @@
+/* Sessions: reproducibility across threads and seeds, strike kinematics. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "needle/device.h"
+#include "needle/scenario.h"
+#include "needle/session.h"
+#include "needle/strikes.h"
+
+/* Every statistic of every zone and every cell, as bytes. */
+static void fingerprint(const nd_session *s, unsigned char **out, size_t *len)
+{
+    const nd_field *f = nd_session_field(s);
+    const nd_grid *g = nd_field_grid(f);
+    size_t n = ND_ZONE_COUNT * sizeof(nd_zone_stats) + (size_t)g->nx * g->ny * sizeof(nd_cell_stats);
+    unsigned char *b = calloc(1, n), *p = b;
+    for (int z = 0; z < ND_ZONE_COUNT; z++) {
+        nd_zone_stats zs;
+        nd_field_zone_stats(f, z, &zs);
+        memcpy(p, &zs, sizeof zs);
+        p += sizeof zs;
+    }
+    for (int j = 0; j < g->ny; j++)
+        for (int i = 0; i < g->nx; i++) {
+            nd_cell_stats cs;
+            nd_field_cell_stats(f, i, j, &cs);
+            memcpy(p, &cs, sizeof cs);
+            p += sizeof cs;
+        }
+    *out = b;
+    *len = n;
+}
+
+static void run(const nd_scenario *sc, int threads, unsigned char **fp, size_t *len)
+{
+    nd_error e;
+    nd_session *s;
+    assert_int_equal(nd_session_create(sc, &s, &e), ND_OK);
+    nd_run_options o = {threads, NULL, NULL, NULL, NULL};
+    assert_int_equal(nd_session_run(s, &o, &e), ND_OK);
+    assert_true(nd_session_events(s) > 0);
+    fingerprint(s, fp, len);
+    nd_session_free(s);
+}
+
+static void same_seed_same_bits_for_any_thread_count(void **state)
+{
+    (void)state;
+    nd_scenario sc;
+    nd_error e;
+    assert_int_equal(nd_scenario_default(&sc, &e), ND_OK);
+    unsigned char *a, *b, *c;
+    size_t la, lb, lc;
+    run(&sc, 1, &a, &la);
+    run(&sc, 2, &b, &lb);
+    run(&sc, 3, &c, &lc);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    assert_memory_equal(a, c, la);
+    sc.seed += 1;
+    unsigned char *d;
+    size_t ld;
+    run(&sc, 2, &d, &ld);
+    assert_true(memcmp(a, d, la) != 0);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+}
+
+typedef struct {
+    nd_puncture p[100000];
+    long n;
+} collect;
+
+static void collect_sink(void *user, const nd_puncture *p, long n)
+{
+    collect *c = user;
+    for (long k = 0; k < n && c->n < 100000; k++) c->p[c->n++] = p[k];
+}
+
+/* Within one roller stroke, each needle meets the skin once per turn of the
+ * drum: its holes are pi D apart (events come needle by needle). */
+static void roller_holes_are_a_circumference_apart(void **state)
+{
+    (void)state;
+    nd_scenario sc;
+    nd_error e;
+    assert_int_equal(nd_scenario_default(&sc, &e), ND_OK);
+    assert_int_equal(nd_device_preset("dermaroller_192", &sc.device, &e), ND_OK);
+    nd_zone_plan *z = &sc.protocol.zones[0]; /* the forehead */
+    z->depth_m = sc.device.needle_length_m;
+    z->force_n = 10;
+    z->motion = ND_MOTION_GLIDE;
+    z->passes = 1;
+    z->n_directions = 1;
+    z->directions[0] = ND_DIR_HORIZONTAL;
+    sc.protocol.n_zones = 1;
+    nd_session *s;
+    assert_int_equal(nd_session_create(&sc, &s, &e), ND_OK);
+    collect *c = calloc(1, sizeof *c);
+    nd_run_options o = {1, NULL, NULL, collect_sink, c};
+    assert_int_equal(nd_session_run(s, &o, &e), ND_OK);
+    double circ = M_PI * sc.device.drum_diameter_m;
+    long pairs = 0;
+    for (long k = 1; k < c->n; k++) {
+        const nd_puncture *p = &c->p[k - 1], *q = &c->p[k];
+        /* Consecutive events of ring 0 on one stroke line. */
+        if (p->needle != 0 || q->needle != 0 || fabsf(p->y_m - q->y_m) > 1e-7f) continue;
+        double dx = fabs(q->x_m - p->x_m), dt = q->t_s - p->t_s;
+        if (dt <= 0 || dx > 1.5 * circ) continue; /* next needle, or a hole off the zone */
+        assert_true(fabs(dx - circ) < 2e-6);
+        pairs++;
+    }
+    print_message("%ld consecutive ring-0 holes checked\n", pairs);
+    assert_true(pairs > 10);
+    free(c);
+    nd_session_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_seed_same_bits_for_any_thread_count),
+        cmocka_unit_test(roller_holes_are_a_circumference_apart),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
