@@ -135,7 +135,7 @@ const char *nd_direction_name(nd_direction dir);
 const char *nd_cream_name(nd_cream cream);
 const char *nd_motion_name(nd_motion motion);
 
-/* Needles on the device and the number that strike at once. */
+/* Needles on the device: rings x needles per ring, or rows x cols. */
 int nd_device_needles(const nd_device_spec *dev);
 /* Whether depth comes from a motor (estamp, pen) rather than hand force. */
 int nd_device_is_motorised(const nd_device_spec *dev);

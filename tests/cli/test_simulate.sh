@@ -13,8 +13,11 @@ check "missing scenario exits 2" '[ $rc -eq 2 ]'
 check "missing scenario is named" 'grep -q "nope.yaml" "$TMP/err"'
 
 # The default run, with 1 and 2 threads: byte-identical outputs.
-"$NEEDLE" simulate --quiet --threads 1 --raw-punctures --out "$TMP/t1" || fail "default run (1 thread)"
-"$NEEDLE" simulate --quiet --threads 2 --raw-punctures --out "$TMP/t2" || fail "default run (2 threads)"
+# (same --out for both: summary.json echoes the output folder)
+"$NEEDLE" simulate --quiet --threads 1 --raw-punctures --out "$TMP/run" || fail "default run (1 thread)"
+mv "$TMP/run" "$TMP/t1"
+"$NEEDLE" simulate --quiet --threads 2 --raw-punctures --out "$TMP/run" || fail "default run (2 threads)"
+mv "$TMP/run" "$TMP/t2"
 for f in summary.json zones.csv field.csv punctures.csv figures/density.png figures/depth.png; do
     check "$f written" '[ -s "$TMP/t1/$f" ]'
     check "$f identical with 1 and 2 threads" 'cmp -s "$TMP/t1/$f" "$TMP/t2/$f"'

@@ -28,27 +28,51 @@ static void fernandes_15_rolls_give_250_per_cm2(void **state)
     print_message("Fernandes roller, 15 rolls: model %.0f punctures/cm2, paper ~%.0f "
                   "(tolerance +-15 %%)\n", z.punctures_per_cm2, paper);
     assert_true(fabs(z.punctures_per_cm2 / paper - 1) <= 0.15);
-    /* Every puncture of a 200 um needle stays above the papillary dermis. */
+    /* Every puncture of a 200 um needle stays above the reticular dermis. */
     assert_true(z.layer_fraction[ND_LAYER_RETICULAR] == 0);
-    assert_true(z.coverage_fraction > 0.95);
+    /* 2.5 punctures per 1 mm cell: about 1 - exp(-2.5) = 92 % of cells hit if
+     * the holes fall at random; the roller's pattern is at least that even. */
+    print_message("coverage of 1 mm cells %.3f (random placement %.3f)\n", z.coverage_fraction,
+                  1 - exp(-z.punctures_per_cm2 / 100));
+    assert_true(z.coverage_fraction > 1 - exp(-z.punctures_per_cm2 / 100) - 0.02);
 }
 
+/* Successive holes of one needle, grouped into runs of consecutive cycles. */
 typedef struct {
-    double last_x, last_y, last_t, sum, n, period;
-    int needle;
+    double period;
+    double last_x, last_y, last_t;
+    double run_first, run_sum; /* spacing of the run's first pair, sum over the run */
+    long run_pairs;
+    double sum_runs;           /* sum over runs of the run's mean spacing */
+    long runs, pairs, uneven;
 } spacing_acc;
+
+static void end_run(spacing_acc *a)
+{
+    if (a->run_pairs) {
+        a->sum_runs += a->run_sum / a->run_pairs;
+        a->runs++;
+    }
+    a->run_pairs = 0;
+    a->run_sum = 0;
+}
 
 static void spacing_sink(void *user, const nd_puncture *p, long n)
 {
     spacing_acc *a = user;
     for (long k = 0; k < n; k++) {
-        if (p[k].needle != a->needle) continue;
+        if (p[k].needle != 0) continue;
         double dt = p[k].t_s - a->last_t;
-        /* Successive cycles of one stroke are 1/f apart; a gap (a cycle off the
-         * zone, or a new stroke) is longer. */
-        if (a->last_t > 0 && dt > 0 && dt < 1.5 * a->period) {
-            a->sum += hypot(p[k].x_m - a->last_x, p[k].y_m - a->last_y);
-            a->n++;
+        if (a->last_t > 0 && dt > 0.5 * a->period && dt < 1.5 * a->period) {
+            double d = hypot(p[k].x_m - a->last_x, p[k].y_m - a->last_y);
+            if (a->run_pairs == 0) a->run_first = d;
+            /* Within a stroke the spacing is exact: the hand speed is steady. */
+            a->uneven += fabs(d - a->run_first) > 1e-6;
+            a->run_sum += d;
+            a->run_pairs++;
+            a->pairs++;
+        } else {
+            end_run(a); /* a cycle off the zone, or a new stroke */
         }
         a->last_x = p[k].x_m;
         a->last_y = p[k].y_m;
@@ -56,6 +80,8 @@ static void spacing_sink(void *user, const nd_puncture *p, long n)
     }
 }
 
+/* Each stroke's speed varies around the set speed (speed_cv), so the mean
+ * spacing over strokes is v / f; tolerance 3 % (about 3 standard errors). */
 static void pen_spacing_is_speed_over_frequency(void **state)
 {
     (void)state;
@@ -71,12 +97,15 @@ static void pen_spacing_is_speed_over_frequency(void **state)
         acc.period = 1.0 / sc.device.frequency_hz;
         nd_run_options o = {1, NULL, NULL, spacing_sink, &acc};
         assert_int_equal(nd_session_run(s, &o, &e), ND_OK);
+        end_run(&acc);
         double expect = speeds[i] / sc.device.frequency_hz;
-        double got = acc.sum / acc.n;
-        print_message("pen at %.0f mm/s, %.0f Hz: mean spacing %.4f mm, v/f = %.4f mm "
-                      "(%.0f pairs)\n", speeds[i] * 1e3, sc.device.frequency_hz, got * 1e3,
-                      expect * 1e3, acc.n);
-        assert_true(fabs(got / expect - 1) < 0.02);
+        double got = acc.sum_runs / acc.runs;
+        print_message("pen at %.0f mm/s, %.0f Hz: mean spacing %.4f mm over %ld strokes, "
+                      "v/f = %.4f mm\n", speeds[i] * 1e3, sc.device.frequency_hz, got * 1e3,
+                      acc.runs, expect * 1e3);
+        assert_true(acc.runs > 20);
+        assert_int_equal(acc.uneven, 0);
+        assert_true(fabs(got / expect - 1) < 0.03);
         nd_session_free(s);
     }
 }

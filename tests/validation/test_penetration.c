@@ -79,6 +79,7 @@ static void donnelly_hand_press_for_comparison(void **state)
     nd_scenario sc;
     assert_int_equal(one_zone_scenario(&sc, "stamp_35", ND_ZONE_FOREHEAD), 0);
     sc.device.needle_length_m = 600e-6;
+    sc.protocol.zones[0].depth_m = 600e-6;
     nd_zone_stats z;
     assert_int_equal(run_zone(&sc, 0, &z), 0);
     print_message("Donnelly polymer array 600 um, hand press (human, in vivo): model %.0f um "
@@ -97,6 +98,7 @@ static void same_needle_deeper_on_pen_than_roller(void **state)
     nd_scenario roll, pen;
     assert_int_equal(one_zone_scenario(&roll, "dermaroller_192", ND_ZONE_CHEEK_LEFT), 0);
     roll.device.needle_length_m = 1.0e-3;
+    roll.protocol.zones[0].depth_m = 1.0e-3;
     assert_int_equal(one_zone_scenario(&pen, "pen_12", ND_ZONE_CHEEK_LEFT), 0);
     pen.protocol.zones[0].depth_m = 1.0e-3;
     nd_zone_stats zr, zp;

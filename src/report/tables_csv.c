@@ -1,0 +1,109 @@
+/* zones.csv and field.csv.
+ *
+ * Numbers use one fixed format (six significant digits, '.' as decimal point
+ * whatever the C locale) so the files are byte-identical for any thread count.
+ * A value that does not exist (the depth of a cell nobody punctured) is an
+ * empty cell, which spreadsheets, R and pandas all read as missing. */
+#include "needle/report.h"
+
+#include <inttypes.h>
+
+#include "report/json_writer.h"
+
+#define CSV_DIGITS 6
+
+/* fprintf errors are sticky in the stream; the caller checks ferror once. */
+static void num(FILE *out, double v)
+{
+    char buf[40];
+    fputc(',', out);
+    fputs(nd_fmt_number(buf, sizeof buf, v, CSV_DIGITS), out);
+}
+
+static void depth_mm(FILE *out, double depth_m, uint64_t punctures)
+{
+    if (punctures == 0)
+        fputc(',', out);
+    else
+        num(out, depth_m * 1e3);
+}
+
+static void layer_header(FILE *out)
+{
+    for (int l = 0; l < ND_LAYER_COUNT; l++) fprintf(out, ",layer_%s", nd_layer_name(l));
+}
+
+static nd_status finish(FILE *out, const char *what, nd_error *err)
+{
+    if (ferror(out)) return nd_error_set(err, ND_ERR_IO, "%s: write failed", what);
+    return ND_OK;
+}
+
+nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
+{
+    if (!run || !run->scenario || !run->field || !out)
+        return nd_error_set(err, ND_ERR_INTERNAL, "zones.csv: missing run data");
+    const nd_protocol *pr = &run->scenario->protocol;
+    fputs("zone,area_cm2,strikes,punctures,punctures_per_cm2,depth_mean_mm,depth_p95_mm,"
+          "depth_max_mm",
+          out);
+    layer_header(out);
+    fputs(",coverage_fraction,uniformity_cv,repeat_fraction,t_start_s,t_end_s\n", out);
+    for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++) {
+        nd_zone_stats st;
+        nd_field_zone_stats(run->field, pr->zones[k].zone, &st);
+        const char *name = nd_zone_name(st.zone);
+        if (!name)
+            return nd_error_set(err, ND_ERR_INTERNAL, "zones.csv: invalid zone id %d", st.zone);
+        fputs(name, out);
+        num(out, st.area_cm2);
+        fprintf(out, ",%" PRIu64 ",%" PRIu64, st.strikes, st.punctures);
+        num(out, st.punctures_per_cm2);
+        depth_mm(out, st.depth_mean_m, st.punctures);
+        depth_mm(out, st.depth_p95_m, st.punctures);
+        depth_mm(out, st.depth_max_m, st.punctures);
+        for (int l = 0; l < ND_LAYER_COUNT; l++) num(out, st.layer_fraction[l]);
+        num(out, st.coverage_fraction);
+        num(out, st.uniformity_cv);
+        num(out, st.repeat_fraction);
+        num(out, st.t_start_s);
+        num(out, st.t_end_s);
+        fputc('\n', out);
+    }
+    return finish(out, "zones.csv", err);
+}
+
+nd_status nd_write_field_csv(const nd_run_view *run, FILE *out, nd_error *err)
+{
+    if (!run || !run->field || !out)
+        return nd_error_set(err, ND_ERR_INTERNAL, "field.csv: missing run data");
+    const nd_grid *g = nd_field_grid(run->field);
+    fputs("x_mm,y_mm,zone,punctures,punctures_per_cm2,depth_mean_mm,depth_p95_mm,depth_max_mm",
+          out);
+    layer_header(out);
+    fputs(",repeat_hits\n", out);
+    char buf[40];
+    for (int j = 0; j < g->ny; j++) {
+        for (int i = 0; i < g->nx; i++) {
+            if (nd_field_cell_zone(run->field, i, j) < 0) continue;
+            nd_cell_stats cs;
+            nd_field_cell_stats(run->field, i, j, &cs);
+            const char *name = nd_zone_name(cs.zone);
+            if (!name)
+                return nd_error_set(err, ND_ERR_INTERNAL, "field.csv: invalid zone id %d", cs.zone);
+            fputs(nd_fmt_number(buf, sizeof buf, (g->x0 + (i + 0.5) * g->h) * 1e3, CSV_DIGITS),
+                  out);
+            num(out, (g->y0 + (j + 0.5) * g->h) * 1e3);
+            fprintf(out, ",%s,%" PRIu32, name, cs.punctures);
+            num(out, cs.punctures_per_cm2);
+            depth_mm(out, cs.depth_mean_m, cs.punctures);
+            depth_mm(out, cs.depth_p95_m, cs.punctures);
+            depth_mm(out, cs.depth_max_m, cs.punctures);
+            for (int l = 0; l < ND_LAYER_COUNT; l++) num(out, cs.layer_fraction[l]);
+            fprintf(out, ",%" PRIu32 "\n", cs.repeat_hits);
+            /* A full disk should stop a million-row loop early. */
+            if (ferror(out)) return finish(out, "field.csv", err);
+        }
+    }
+    return finish(out, "field.csv", err);
+}
