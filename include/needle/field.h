@@ -64,6 +64,8 @@ typedef struct {
 } nd_grid;
 
 nd_status nd_field_create(const nd_face *face, double cell_m, nd_field **out, nd_error *err);
+/* An empty field on the same grid as proto (for per-thread accumulation). */
+nd_status nd_field_create_like(const nd_field *proto, nd_field **out, nd_error *err);
 void nd_field_free(nd_field *f);
 
 const nd_grid *nd_field_grid(const nd_field *f);

@@ -58,12 +58,14 @@ typedef struct {
 void nd_insertion_setup(const nd_insertion_params *p, const nd_device_spec *dev, double nominal_m,
                         double tip_speed_m_s, double force_per_needle_n, nd_strike_setup *out);
 
-/* Depth reached (m) by one needle given two standard normal draws, or a
- * negative number when it does not pierce. */
-static inline float nd_insertion_depth(const nd_strike_setup *s, float z_force, float z_drag)
+/* Depth reached (m) by one needle, or a negative number when it does not
+ * pierce, given its log-normal spreads of unit median: exp(sigma_force Z1) on
+ * the insertion force and exp(sigma_drag Z2) on the drag ratio. */
+static inline float nd_insertion_depth(const nd_strike_setup *s, float force_factor,
+                                       float drag_factor)
 {
-    float f_ins = s->f_ins_n * expf(s->sigma_force * z_force);
-    float g = s->drag_ratio * expf(s->sigma_drag * z_drag);
+    float f_ins = s->f_ins_n * force_factor;
+    float g = s->drag_ratio * drag_factor;
     float d = s->nominal_m / (1.0f + g);
     if (s->motorised) return f_ins < s->dimple_limit_n ? d : -1.0f;
     if (f_ins >= s->force_n) return -1.0f;

@@ -15,6 +15,7 @@
 #include "needle/field.h"
 #include "needle/insertion.h"
 #include "needle/protocol.h"
+#include "needle/rng.h"
 #include "needle/scenario.h"
 #include "needle/skin.h"
 
@@ -35,6 +36,9 @@ typedef struct {
     const nd_scenario *scenario;
     const nd_insertion_params *insertion;
     const nd_skin_grid *skin;
+    const nd_lognormal_table *force_spread; /* unit median, sigma of insertion_force_cv */
+    const nd_lognormal_table *drag_spread;  /* unit median, sigma of drag_cv */
+    double weave_wavelength_m;              /* the hand's weave along a stroke */
 } nd_strike_context;
 
 /* Run one stroke: every needle event that lands inside the stroke's zone goes

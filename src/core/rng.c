@@ -34,3 +34,23 @@ double nd_normal_quantile(double p)
     return (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q /
            (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0);
 }
+
+void nd_lognormal_table_init(nd_lognormal_table *t, double sigma, double shift)
+{
+    t->sigma = sigma;
+    t->shift = shift;
+    /* Entry i is the quantile at the bottom edge of bin i, the point where the
+     * 32-bit draw u = i 2^20 maps to p = (u + 0.5) / 2^32. */
+    for (int i = 0; i <= ND_LOGNORMAL_N; i++) {
+        double u = (double)i * (4294967296.0 / ND_LOGNORMAL_N);
+        double p = (u + 0.5) / 4294967296.0;
+        if (p >= 1.0) p = 1.0 - 0.5 / 4294967296.0;
+        t->q[i] = (float)exp(sigma * nd_normal_quantile(p) - shift);
+    }
+}
+
+float nd_lognormal_tail(const nd_lognormal_table *t, uint32_t u)
+{
+    double p = ((double)u + 0.5) * (1.0 / 4294967296.0);
+    return (float)exp(t->sigma * nd_normal_quantile(p) - t->shift);
+}

@@ -122,9 +122,10 @@ nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, nd_str
             for (int line = 0; c <= cmax + 0.5 * swath; line++, c += spacing) {
                 nd_rng r;
                 nd_rng_init(&r, sc->seed, ND_STREAM_STROKE, (uint32_t)zp->zone, (uint32_t)index);
-                /* The hand wanders off the planned line; the span covers the
-                 * swath's two edges as well as its centre. */
-                double cc = c + sc->protocol.jitter_m * nd_rng_normal(&r);
+                /* The hand sets off beside the planned line (half the jitter
+                 * variance; the other half is the weave along the stroke, see
+                 * strikes.c); the span covers the swath's edges as well as its centre. */
+                double cc = c + sc->protocol.jitter_m * M_SQRT1_2 * nd_rng_normal(&r);
                 double lo = INFINITY, hi = -INFINITY, a = 0, b = 0;
                 for (int e = -1; e <= 1; e++) {
                     if (line_span(xs, ys, nv, ux, uy, cc + 0.5 * e * swath, &a, &b)) {

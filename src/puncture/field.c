@@ -100,6 +100,30 @@ nd_status nd_field_create(const nd_face *face, double cell_m, nd_field **out, nd
     return ND_OK;
 }
 
+nd_status nd_field_create_like(const nd_field *proto, nd_field **out, nd_error *err)
+{
+    *out = NULL;
+    nd_field *f = calloc(1, sizeof *f);
+    size_t n = (size_t)proto->g.nx * (size_t)proto->g.ny;
+    if (f) {
+        *f = *proto;
+        f->cell_zone = malloc(n);
+        f->cells = malloc(sizeof *f->cells * n);
+    }
+    if (!f || !f->cell_zone || !f->cells) {
+        if (f) {
+            free(f->cell_zone);
+            free(f->cells);
+            free(f);
+        }
+        return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    }
+    memcpy(f->cell_zone, proto->cell_zone, n);
+    nd_field_reset(f);
+    *out = f;
+    return ND_OK;
+}
+
 const nd_grid *nd_field_grid(const nd_field *f)
 {
     return &f->g;

@@ -6,7 +6,10 @@
  *  - manual stamp: the whole array presses once per placement;
  *  - estamp or pen in stamp motion: the array fires f x dwell times per placement;
  *  - estamp or pen gliding: the array fires every 1/f s while moving at v, so a
- *    needle's successive holes are v / f apart. */
+ *    needle's successive holes are v / f apart.
+ * A gliding hand also weaves: the stroke drifts sideways as a sine of the
+ * distance travelled, with an amplitude that gives it half the jitter variance
+ * and a wavelength drawn per stroke. */
 #include "needle/strikes.h"
 
 #include <math.h>
@@ -14,12 +17,17 @@
 #include "needle/device.h"
 #include "needle/rng.h"
 
+#define MAX_NEEDLES 1600 /* 40 x 40, the largest array a scenario may describe */
+
 typedef struct {
     const nd_strike_context *ctx;
     const nd_strike_setup *setup;
     nd_rng *rng;
     int zone;
     double inv_h;
+    double weave_amp, weave_k, weave_phase; /* lateral drift: amp sin(k d + phase) */
+    int needles;               /* array devices: offsets of each needle on the face, */
+    double dx[MAX_NEEDLES], dy[MAX_NEEDLES]; /* rotated to this stroke's direction */
     nd_puncture *buf;
     long cap, n, events;
     nd_puncture_sink sink;
@@ -39,8 +47,9 @@ static inline void event(event_path *ep, double x, double y, double t, int needl
     if (u < 0 || v < 0 || u >= sg->grid.nx || v >= sg->grid.ny) return;
     size_t cell = (size_t)(int)v * (size_t)sg->grid.nx + (size_t)(int)u;
     if (sg->cell_zone[cell] != ep->zone) return;
-    float z1 = (float)nd_rng_normal(ep->rng), z2 = (float)nd_rng_normal(ep->rng);
-    float d = nd_insertion_depth(ep->setup, z1, z2);
+    float f1 = nd_rng_lognormal(ep->rng, ep->ctx->force_spread);
+    float f2 = nd_rng_lognormal(ep->rng, ep->ctx->drag_spread);
+    float d = nd_insertion_depth(ep->setup, f1, f2);
     nd_puncture *p = &ep->buf[ep->n++];
     p->t_s = t;
     p->x_m = (float)x;
@@ -58,6 +67,11 @@ static inline void event(event_path *ep, double x, double y, double t, int needl
     if (ep->n == ep->cap) flush(ep);
 }
 
+static inline double weave(const event_path *ep, double d)
+{
+    return ep->weave_amp * sin(ep->weave_k * d + ep->weave_phase);
+}
+
 static void roll(event_path *ep, const nd_device_spec *dev, const nd_stroke *s)
 {
     const double C = M_PI * dev->drum_diameter_m, W = dev->drum_width_m;
@@ -72,23 +86,29 @@ static void roll(event_path *ep, const nd_device_spec *dev, const nd_stroke *s)
             double turn = (double)j / dev->needles_per_ring + stagger - theta0;
             turn -= floor(turn);
             for (double d = turn * C; d <= s->length_m; d += C) {
-                event(ep, s->x0 + d * s->ux + a * nx, s->y0 + d * s->uy + a * ny,
+                double side = a + weave(ep, d);
+                event(ep, s->x0 + d * s->ux + side * nx, s->y0 + d * s->uy + side * ny,
                       s->t_start_s + d / s->speed_m_s, r);
             }
         }
     }
 }
 
-static void fire_array(event_path *ep, const nd_device_spec *dev, const nd_stroke *s, double cx,
-                       double cy, double t)
+static void place_needles(event_path *ep, const nd_device_spec *dev, const nd_stroke *s)
 {
     const double nx = -s->uy, ny = s->ux;
-    const int n = dev->rows * dev->cols;
-    for (int i = 0; i < n; i++) {
+    ep->needles = dev->rows * dev->cols;
+    for (int i = 0; i < ep->needles; i++) {
         double du, dv;
         nd_device_needle_offset(dev, i, &du, &dv);
-        event(ep, cx + du * s->ux + dv * nx, cy + du * s->uy + dv * ny, t, i);
+        ep->dx[i] = du * s->ux + dv * nx;
+        ep->dy[i] = du * s->uy + dv * ny;
     }
+}
+
+static void fire_array(event_path *ep, double cx, double cy, double t)
+{
+    for (int i = 0; i < ep->needles; i++) event(ep, cx + ep->dx[i], cy + ep->dy[i], t, i);
 }
 
 static void stamp(event_path *ep, const nd_scenario *sc, const nd_stroke *s)
@@ -105,7 +125,7 @@ static void stamp(event_path *ep, const nd_scenario *sc, const nd_stroke *s)
         double cx = s->x0 + d * s->ux + jitter * nd_rng_normal(ep->rng);
         double cy = s->y0 + d * s->uy + jitter * nd_rng_normal(ep->rng);
         for (long c = 0; c < cycles; c++)
-            fire_array(ep, dev, s, cx, cy, s->t_start_s + k * per_spot + c / fmax(1.0, dev->frequency_hz));
+            fire_array(ep, cx, cy, s->t_start_s + k * per_spot + c / fmax(1.0, dev->frequency_hz));
     }
 }
 
@@ -117,8 +137,9 @@ static void glide(event_path *ep, const nd_device_spec *dev, const nd_stroke *s)
     for (long c = 0; c <= cycles; c++) {
         double t = phase + c * dt;
         if (t > s->duration_s) break;
-        double d = t * s->speed_m_s;
-        fire_array(ep, dev, s, s->x0 + d * s->ux, s->y0 + d * s->uy, s->t_start_s + t);
+        double d = t * s->speed_m_s, side = weave(ep, d);
+        fire_array(ep, s->x0 + d * s->ux - side * s->uy, s->y0 + d * s->uy + side * s->ux,
+                   s->t_start_s + t);
     }
 }
 
@@ -148,14 +169,32 @@ long nd_stroke_run(const nd_strike_context *ctx, const nd_stroke *s, nd_puncture
 
     nd_rng rng;
     nd_rng_init(&rng, sc->seed, ND_STREAM_STRIKE, (uint32_t)s->zone, (uint32_t)s->index);
-    event_path ep = {ctx, &setup, &rng, s->zone, 1.0 / ctx->skin->grid.h, buf, cap, 0, 0,
-                     sink, user};
-    if (dev->kind == ND_DEVICE_ROLLER)
+    event_path ep;
+    ep.ctx = ctx;
+    ep.setup = &setup;
+    ep.rng = &rng;
+    ep.zone = s->zone;
+    ep.inv_h = 1.0 / ctx->skin->grid.h;
+    ep.buf = buf;
+    ep.cap = cap;
+    ep.n = ep.events = 0;
+    ep.sink = sink;
+    ep.user = user;
+    /* A sine of amplitude A has variance A^2 / 2: A = jitter gives the weave
+     * half of the jitter variance. */
+    double wavelength = ctx->weave_wavelength_m * (0.5 + nd_rng_uniform(&rng));
+    ep.weave_amp = sc->protocol.jitter_m;
+    ep.weave_k = 2.0 * M_PI / wavelength;
+    ep.weave_phase = 2.0 * M_PI * nd_rng_uniform(&rng);
+    if (dev->kind == ND_DEVICE_ROLLER) {
         roll(&ep, dev, s);
-    else if (zp->motion == ND_MOTION_STAMP)
-        stamp(&ep, sc, s);
-    else
-        glide(&ep, dev, s);
+    } else {
+        place_needles(&ep, dev, s);
+        if (zp->motion == ND_MOTION_STAMP)
+            stamp(&ep, sc, s);
+        else
+            glide(&ep, dev, s);
+    }
     flush(&ep);
     return ep.events;
 }

@@ -40,7 +40,9 @@ static void sample(const nd_strike_setup *s, int n, double *pierced, double *mea
     int k = 0;
     double sum = 0;
     for (int i = 0; i < n; i++) {
-        float d = nd_insertion_depth(s, (float)nd_rng_normal(&r), (float)nd_rng_normal(&r));
+        float f1 = expf(s->sigma_force * (float)nd_rng_normal(&r));
+        float f2 = expf(s->sigma_drag * (float)nd_rng_normal(&r));
+        float d = nd_insertion_depth(s, f1, f2);
         if (d >= 0) {
             k++;
             sum += d;

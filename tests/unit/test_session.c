@@ -110,6 +110,7 @@ static void roller_ring_holes_follow_the_drum(void **state)
     z->n_directions = 1;
     z->directions[0] = ND_DIR_HORIZONTAL;
     sc.protocol.n_zones = 1;
+    sc.protocol.jitter_m = 0; /* a steady hand: each stroke is a straight line */
     nd_session *s;
     assert_int_equal(nd_session_create(&sc, &s, &e), ND_OK);
     collect *c = calloc(1, sizeof *c);
