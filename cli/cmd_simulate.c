@@ -108,8 +108,9 @@ static void write_raw(void *user, const nd_puncture *p, long n)
     }
 }
 
-static void print_summary(const nd_session *s, const char *dir, double wall, int threads)
+static void print_summary(const nd_session *s, const char *dir, double wall)
 {
+    int threads = nd_session_threads(s);
     const nd_scenario *sc = nd_session_scenario(s);
     const nd_field *f = nd_session_field(s);
     printf("needle: %s\n", sc->name);
@@ -213,13 +214,13 @@ int cli_simulate(int argc, char **argv)
         }
     }
     nd_run_view view = {nd_session_scenario(s), nd_session_face(s), nd_session_skin(s),
-                        nd_session_field(s), threads, wall};
+                        nd_session_field(s), nd_session_threads(s), wall};
     if ((st = nd_report_write_all(&view, nd_rundir_path(rd), &err))) goto fail;
     if ((st = nd_rundir_commit(rd, &err))) {
         rd = NULL;
         goto fail;
     }
-    if (!quiet) print_summary(s, sc.output.dir, wall, threads > 0 ? threads : 0);
+    if (!quiet) print_summary(s, sc.output.dir, wall);
     nd_session_free(s);
     return 0;
 fail:

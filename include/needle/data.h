@@ -37,8 +37,23 @@ nd_status nd_table_number(const nd_table *t, size_t row, const char *col, double
 /* Row index whose column col equals key, or -1. */
 long nd_table_find(const nd_table *t, const char *col, const char *key);
 
+/* Replace the text of a cell (for overrides). */
+nd_status nd_table_set(nd_table *t, size_t row, int col, const char *text, nd_error *err);
+
 /* Value of a named model parameter from data/parameters.csv. */
 nd_status nd_param(const nd_table *params, const char *name, double *out, nd_error *err);
+
+/* A scenario's override of one model parameter. */
+#define ND_PARAM_NAME_MAX 64
+#define ND_MAX_PARAM_OVERRIDES 32
+typedef struct {
+    char name[ND_PARAM_NAME_MAX];
+    double value;
+} nd_param_override;
+
+/* data/parameters.csv with overrides applied.  An unknown name, or a value
+ * outside the parameter's documented low..high range, is ND_ERR_INPUT. */
+nd_status nd_params_load(const nd_param_override *ov, int n, nd_table **out, nd_error *err);
 
 #ifdef __cplusplus
 }

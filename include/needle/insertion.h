@@ -20,6 +20,7 @@
 
 #include <math.h>
 
+#include "needle/data.h"
 #include "needle/scenario.h"
 #include "needle/status.h"
 
@@ -37,8 +38,9 @@ typedef struct {
     double friction_pa; /* friction per unit depth per unit needle diameter */
 } nd_insertion_params;
 
-/* Load from data/parameters.csv. */
-nd_status nd_insertion_params_load(nd_insertion_params *p, nd_error *err);
+/* Read from a parameter table (nd_params_load), or from data/parameters.csv
+ * as it stands when params is NULL. */
+nd_status nd_insertion_params_load(const nd_table *params, nd_insertion_params *p, nd_error *err);
 
 /* What every needle of one stroke shares, worked out once per stroke. */
 typedef struct {

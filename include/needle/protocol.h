@@ -34,8 +34,8 @@ typedef struct {
 /* Plan every stroke of the session in treatment order.  Session time starts
  * when the first step starts (the numbing cream going on).  *strokes is
  * malloc'ed; free() it. */
-nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, nd_stroke **strokes,
-                              long *n, double *t_end_s, nd_error *err);
+nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const nd_table *params,
+                              nd_stroke **strokes, long *n, double *t_end_s, nd_error *err);
 
 /* Distance between device placements along a stroke in stamp motion (m). */
 double nd_protocol_stamp_step(const nd_device_spec *dev, const nd_zone_plan *zp);

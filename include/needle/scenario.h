@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "needle/data.h"
 #include "needle/face.h"
 #include "needle/status.h"
 
@@ -105,6 +106,8 @@ typedef struct nd_scenario {
     nd_device_spec device;
     nd_protocol protocol;
     nd_output output;
+    int n_params; /* model_parameters: overrides of data/parameters.csv */
+    nd_param_override params[ND_MAX_PARAM_OVERRIDES];
 } nd_scenario;
 
 /* Read and validate a scenario file.  On failure err names file:line:column and

@@ -50,6 +50,8 @@ const nd_skin *nd_session_skin(const nd_session *s);
 const nd_field *nd_session_field(const nd_session *s);
 /* Needle events of the last run, and its session end time (s). */
 unsigned long long nd_session_events(const nd_session *s);
+/* Threads the last run used. */
+int nd_session_threads(const nd_session *s);
 double nd_session_end_time(const nd_session *s);
 
 #ifdef __cplusplus

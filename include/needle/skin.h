@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "needle/data.h"
 #include "needle/face.h"
 #include "needle/scenario.h"
 #include "needle/status.h"
@@ -39,8 +40,9 @@ typedef struct {
 
 typedef struct nd_skin_model nd_skin_model;
 
-/* Load the tables (data/skin_layers.csv, data/parameters.csv). */
-nd_status nd_skin_model_create(nd_skin_model **out, nd_error *err);
+/* Load data/skin_layers.csv; model parameters come from params (as loaded
+ * by nd_params_load, or NULL for data/parameters.csv as it stands). */
+nd_status nd_skin_model_create(const nd_table *params, nd_skin_model **out, nd_error *err);
 void nd_skin_model_free(nd_skin_model *m);
 
 /* Mean layers of a zone for a patient of this age and sex. */

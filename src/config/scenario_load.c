@@ -212,7 +212,8 @@ static nd_status read_device(nd_loader *L, const nd_ynode *root, nd_loc root_loc
                             "not allowed for %s: %s", nd_kind_article(d->kind), s->why_not);
         if (v) {
             if ((st = nd_load_field(L, (nd_field)f, v, path, L->sc))) return st;
-        } else if (f == ND_F_MOTOR_STROKE && nd_device_is_motorised(d) && !from_preset) {
+        } else if (f == ND_F_MOTOR_STROKE && nd_device_is_motorised(d)) {
+            /* Presets carry no stroke: it is a model parameter, maybe overridden. */
             d->motor_stroke_m = L->def.motor_stroke_m;
         } else if (!from_preset && nd_field_applies((nd_field)f, d->kind)) {
             char need[300] = "";
@@ -278,7 +279,7 @@ static void file_stem(const char *file, char *out, size_t size)
     if (!n) snprintf(out, size, "scenario");
 }
 
-static nd_status load_model_defaults(nd_model_defaults *d, nd_error *err)
+static nd_status load_model_defaults(nd_model_defaults *d, const nd_scenario *sc, nd_error *err)
 {
     static const struct {
         const char *name;
@@ -296,9 +297,61 @@ static nd_status load_model_defaults(nd_model_defaults *d, nd_error *err)
         {"motor_stroke_m", offsetof(nd_model_defaults, motor_stroke_m)},
     };
     nd_table *t = NULL;
-    nd_status st = nd_table_load("parameters.csv", &t, err);
+    nd_status st = nd_params_load(sc->params, sc->n_params, &t, err);
     for (size_t i = 0; !st && i < sizeof params / sizeof params[0]; i++)
         st = nd_param(t, params[i].name, (double *)((char *)d + params[i].offset), err);
+    nd_table_free(t);
+    return st;
+}
+
+/* model_parameters: overrides of data/parameters.csv, each inside the
+ * parameter's documented range (for sensitivity studies). */
+static nd_status read_model_parameters(nd_loader *L, const nd_ynode *root)
+{
+    const nd_ynode *m = nd_ymap_get(L->r.doc, root, "model_parameters");
+    if (!m || nd_ynode_is_null(m)) return ND_OK;
+    if (!nd_ynode_is_mapping(m))
+        return nd_yfail(&L->r, m, "model_parameters",
+                        "expected a mapping of parameter names (data/parameters.csv) to values");
+    nd_table *t = NULL;
+    nd_status st = nd_table_load("parameters.csv", &t, L->r.err);
+    if (st) return st;
+    size_t rows = nd_table_rows(t);
+    const char **names = calloc(rows + 1, sizeof *names);
+    if (!names) {
+        nd_table_free(t);
+        return nd_error_set(L->r.err, ND_ERR_NOMEM, "out of memory");
+    }
+    int cname = nd_table_column(t, "name");
+    for (size_t r = 0; r < rows; r++) names[r] = nd_table_cell(t, r, cname);
+    st = nd_ycheck_keys(&L->r, m, "model_parameters", names, NULL);
+    size_t n = nd_ynode_size(m);
+    if (!st && n > ND_MAX_PARAM_OVERRIDES)
+        st = nd_yfail(&L->r, m, "model_parameters", "at most %d overrides, found %zu",
+                      ND_MAX_PARAM_OVERRIDES, n);
+    for (size_t i = 0; !st && i < n; i++) {
+        const char *key = nd_ynode_text(nd_ymap_key(L->r.doc, m, i));
+        const nd_ynode *v = nd_ymap_value(L->r.doc, m, i);
+        char path[128];
+        nd_ypath(path, sizeof path, "model_parameters", key);
+        double value, lo, hi;
+        size_t r = (size_t)nd_table_find(t, "name", key);
+        if ((st = nd_yread_number(&L->r, v, path, 0, &value))) break;
+        if ((st = nd_table_number(t, r, "low", &lo, L->r.err)) ||
+            (st = nd_table_number(t, r, "high", &hi, L->r.err)))
+            break;
+        if (!(value >= lo && value <= hi)) {
+            const char *unit = nd_table_cell(t, r, nd_table_column(t, "unit"));
+            st = nd_yfail(&L->r, v, path, "must be within the documented range %g..%g%s%s, found %g",
+                          lo, hi, strcmp(unit, "1") ? " " : "", strcmp(unit, "1") ? unit : "",
+                          value);
+            break;
+        }
+        nd_param_override *o = &L->sc->params[L->sc->n_params++];
+        snprintf(o->name, sizeof o->name, "%s", key);
+        o->value = value;
+    }
+    free(names);
     nd_table_free(t);
     return st;
 }
@@ -321,7 +374,8 @@ static nd_status read_root(nd_loader *L, const char *stem)
     }
     nd_loc root_loc = nd_loc_of(root);
     L->map->section[ND_SEC_ROOT] = root_loc;
-    static const char *const sections[] = {"patient", "device", "protocol", "output", NULL};
+    static const char *const sections[] = {"patient", "device", "protocol", "output",
+                                           "model_parameters", NULL};
     const char *keys[ND_F_COUNT + 8];
     nd_section_keys(ND_SEC_ROOT, sections, keys);
     nd_status st = nd_ycheck_keys(&L->r, root, "", keys, nd_key_home);
@@ -335,6 +389,8 @@ static nd_status read_root(nd_loader *L, const char *stem)
         return st;
     if ((v = field_node(L, root, ND_F_SEED)) && (st = nd_yread_u64(&L->r, v, "seed", &sc->seed)))
         return st;
+    if ((st = read_model_parameters(L, root))) return st;
+    if ((st = load_model_defaults(&L->def, sc, L->r.err))) return st;
     if ((st = read_patient(L, root, root_loc))) return st;
     if ((st = read_device(L, root, root_loc))) return st;
     const nd_ynode *protocol;
@@ -365,7 +421,6 @@ nd_status nd_scenario_parse(const char *yaml, unsigned long len, const char *nam
     L.r = (nd_yreader){&doc, name, err};
     L.sc = sc;
     L.map = map;
-    if ((st = load_model_defaults(&L.def, err))) goto done;
     if ((st = nd_ydoc_load(&doc, yaml, len, name, err))) goto done;
     snprintf(sc->source, sizeof sc->source, "%s", name);
     char stem[ND_NAME_MAX];

@@ -227,6 +227,50 @@ long nd_table_find(const nd_table *t, const char *col, const char *key)
     return -1;
 }
 
+nd_status nd_table_set(nd_table *t, size_t row, int col, const char *text, nd_error *err)
+{
+    if (row >= t->nrows || col < 0 || col >= t->ncols)
+        return nd_error_set(err, ND_ERR_INTERNAL, "%s: no cell %zu,%d", t->name, row, col);
+    char *copy = strdup(text);
+    if (!copy) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    free(t->cells[row][col]);
+    t->cells[row][col] = copy;
+    return ND_OK;
+}
+
+nd_status nd_params_load(const nd_param_override *ov, int n, nd_table **out, nd_error *err)
+{
+    nd_table *t = NULL;
+    nd_status st = nd_table_load("parameters.csv", &t, err);
+    for (int i = 0; !st && i < n; i++) {
+        long r = nd_table_find(t, "name", ov[i].name);
+        double lo = 0, hi = 0;
+        if (r < 0) {
+            st = nd_error_set(err, ND_ERR_INPUT, "no model parameter '%s' in data/parameters.csv",
+                              ov[i].name);
+            break;
+        }
+        if ((st = nd_table_number(t, (size_t)r, "low", &lo, err)) ||
+            (st = nd_table_number(t, (size_t)r, "high", &hi, err)))
+            break;
+        if (!(ov[i].value >= lo && ov[i].value <= hi)) {
+            st = nd_error_set(err, ND_ERR_INPUT,
+                              "model parameter %s = %g is outside its documented range %g..%g",
+                              ov[i].name, ov[i].value, lo, hi);
+            break;
+        }
+        char text[64];
+        snprintf(text, sizeof text, "%.17g", ov[i].value);
+        st = nd_table_set(t, (size_t)r, nd_table_column(t, "value"), text, err);
+    }
+    if (st) {
+        nd_table_free(t);
+        t = NULL;
+    }
+    *out = t;
+    return st;
+}
+
 nd_status nd_param(const nd_table *params, const char *name, double *out, nd_error *err)
 {
     long r = nd_table_find(params, "name", name);

@@ -80,18 +80,15 @@ static double lognormal(nd_rng *r, double cv)
     return exp(s * nd_rng_normal(r) - 0.5 * s * s);
 }
 
-nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, nd_stroke **strokes,
-                              long *n, double *t_end_s, nd_error *err)
+nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const nd_table *params,
+                              nd_stroke **strokes, long *n, double *t_end_s, nd_error *err)
 {
     *strokes = NULL;
     *n = 0;
     hand_params hp;
-    nd_table *t = NULL;
-    nd_status st = nd_table_load("parameters.csv", &t, err);
-    if (!st) st = nd_param(t, "reposition_s", &hp.reposition_s, err);
-    if (!st) st = nd_param(t, "speed_cv", &hp.speed_cv, err);
-    if (!st) st = nd_param(t, "hand_force_cv", &hp.force_cv, err);
-    nd_table_free(t);
+    nd_status st = nd_param(params, "reposition_s", &hp.reposition_s, err);
+    if (!st) st = nd_param(params, "speed_cv", &hp.speed_cv, err);
+    if (!st) st = nd_param(params, "hand_force_cv", &hp.force_cv, err);
     if (st) return st;
 
     const nd_device_spec *dev = &sc->device;

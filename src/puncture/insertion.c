@@ -4,11 +4,12 @@
 #include "needle/data.h"
 #include "needle/device.h"
 
-nd_status nd_insertion_params_load(nd_insertion_params *p, nd_error *err)
+nd_status nd_insertion_params_load(const nd_table *params, nd_insertion_params *p, nd_error *err)
 {
-    nd_table *t = NULL;
-    nd_status st = nd_table_load("parameters.csv", &t, err);
+    nd_table *own = NULL;
+    nd_status st = params ? ND_OK : nd_table_load("parameters.csv", &own, err);
     if (st) return st;
+    const nd_table *t = params ? params : own;
     const struct {
         const char *name;
         double *dst;
@@ -29,7 +30,7 @@ nd_status nd_insertion_params_load(nd_insertion_params *p, nd_error *err)
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0] && !st; i++)
         st = nd_param(t, map[i].name, map[i].dst, err);
-    nd_table_free(t);
+    nd_table_free(own);
     return st;
 }
 

@@ -131,6 +131,11 @@ static void write_scenario(nd_json *j, const nd_scenario *sc)
     echo(j, "grid_mm", sc->output.grid_m * 1e3);
     nd_json_kv_bool(j, "raw_punctures", sc->output.raw_punctures);
     nd_json_end_object(j);
+    /* Overridden model parameters, in data/parameters.csv units. */
+    nd_json_key(j, "model_parameters");
+    nd_json_begin_object(j);
+    for (int i = 0; i < sc->n_params; i++) echo(j, sc->params[i].name, sc->params[i].value);
+    nd_json_end_object(j);
     nd_json_end_object(j);
 }
 

@@ -14,6 +14,7 @@
 
 struct nd_session {
     nd_scenario sc;
+    nd_table *params; /* data/parameters.csv with the scenario's overrides */
     nd_face *face;
     nd_skin_model *model;
     nd_skin *skin;
@@ -25,12 +26,14 @@ struct nd_session {
     nd_lognormal_table force_spread, drag_spread;
     double weave_wavelength_m;
     unsigned long long events;
+    int threads;
     double t_end;
 };
 
 void nd_session_free(nd_session *s)
 {
     if (!s) return;
+    nd_table_free(s->params);
     nd_face_free(s->face);
     nd_skin_model_free(s->model);
     nd_skin_free(s->skin);
@@ -73,18 +76,14 @@ nd_status nd_session_create(const nd_scenario *sc, nd_session **out, nd_error *e
     nd_session *s = calloc(1, sizeof *s);
     if (!s) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
     s->sc = *sc;
+    if (!st) st = nd_params_load(sc->params, sc->n_params, &s->params, err);
     if (!st) st = nd_face_create(&s->face, err);
-    if (!st) st = nd_skin_model_create(&s->model, err);
+    if (!st) st = nd_skin_model_create(s->params, &s->model, err);
     if (!st) st = nd_skin_create(s->model, &sc->patient, sc->seed, &s->skin, err);
     if (!st) st = nd_field_create(s->face, sc->output.grid_m, &s->field, err);
-    if (!st) st = nd_insertion_params_load(&s->ins, err);
+    if (!st) st = nd_insertion_params_load(s->params, &s->ins, err);
     if (!st) st = sample_skin(s, err);
-    if (!st) {
-        nd_table *p = NULL;
-        st = nd_table_load("parameters.csv", &p, err);
-        if (!st) st = nd_param(p, "weave_wavelength_m", &s->weave_wavelength_m, err);
-        nd_table_free(p);
-    }
+    if (!st) st = nd_param(s->params, "weave_wavelength_m", &s->weave_wavelength_m, err);
     if (!st) {
         /* Unit-median spreads: the calibrated insertion force and drag ratio are medians. */
         nd_lognormal_table_init(&s->force_spread, sqrt(log1p(s->ins.force_cv * s->ins.force_cv)), 0);
@@ -136,7 +135,7 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
     if (!opt) opt = &none;
     nd_stroke *strokes = NULL;
     long n = 0;
-    nd_status st = nd_protocol_strokes(&s->sc, s->face, &strokes, &n, &s->t_end, err);
+    nd_status st = nd_protocol_strokes(&s->sc, s->face, s->params, &strokes, &n, &s->t_end, err);
     if (st) return st;
 
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
@@ -186,6 +185,7 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
         nd_field_note_time(s->field, strokes[k].zone, strokes[k].t_start_s,
                            strokes[k].t_start_s + strokes[k].duration_s);
     s->events = events;
+    s->threads = threads;
     if (raw) {
         for (long k = 0; k < n && !st; k++) {
             if (raw[k].failed) st = nd_error_set(err, ND_ERR_NOMEM, "out of memory keeping punctures");
@@ -223,6 +223,10 @@ const nd_field *nd_session_field(const nd_session *s)
 unsigned long long nd_session_events(const nd_session *s)
 {
     return s->events;
+}
+int nd_session_threads(const nd_session *s)
+{
+    return s->threads;
 }
 double nd_session_end_time(const nd_session *s)
 {

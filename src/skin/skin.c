@@ -42,15 +42,19 @@ void nd_skin_model_free(nd_skin_model *m)
     free(m);
 }
 
-nd_status nd_skin_model_create(nd_skin_model **out, nd_error *err)
+nd_status nd_skin_model_create(const nd_table *params, nd_skin_model **out, nd_error *err)
 {
     *out = NULL;
     nd_skin_model *m = calloc(1, sizeof *m);
     if (!m) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
-    nd_table *p = NULL;
+    nd_table *own = NULL;
+    const nd_table *p = params;
     double modes = 0;
     nd_status st = nd_table_load("skin_layers.csv", &m->layers, err);
-    if (!st) st = nd_table_load("parameters.csv", &p, err);
+    if (!st && !p) {
+        st = nd_table_load("parameters.csv", &own, err);
+        p = own;
+    }
     if (!st) st = nd_param(p, "age_ref_y", &m->age_ref, err);
     if (!st) st = nd_param(p, "age_floor_y", &m->age_floor, err);
     if (!st) st = nd_param(p, "epidermis_loss_per_decade_female", &m->epi_loss_f, err);
@@ -59,7 +63,7 @@ nd_status nd_skin_model_create(nd_skin_model **out, nd_error *err)
     if (!st) st = nd_param(p, "papillary_fraction", &m->papillary_fraction, err);
     if (!st) st = nd_param(p, "thickness_length_m", &m->length_m, err);
     if (!st) st = nd_param(p, "thickness_modes", &modes, err);
-    nd_table_free(p);
+    nd_table_free(own);
     if (!st && (modes < 1 || modes > MAX_MODES))
         st = nd_error_set(err, ND_ERR_INTERNAL, "thickness_modes must be 1..%d", MAX_MODES);
     if (st) {

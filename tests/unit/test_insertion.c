@@ -16,7 +16,7 @@ static int load(void **state)
 {
     (void)state;
     nd_error e;
-    return nd_insertion_params_load(&P, &e) == ND_OK ? 0 : -1;
+    return nd_insertion_params_load(NULL, &P, &e) == ND_OK ? 0 : -1;
 }
 
 static nd_device_spec stamp(int rows, int cols, double pitch, double tip)

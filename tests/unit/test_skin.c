@@ -62,7 +62,7 @@ static void layers_follow_site_sex_and_age(void **state)
     (void)state;
     nd_skin_model *m;
     nd_error e;
-    assert_int_equal(nd_skin_model_create(&m, &e), ND_OK);
+    assert_int_equal(nd_skin_model_create(NULL, &m, &e), ND_OK);
     nd_patient young = {30, ND_SEX_FEMALE, 3}, old = {70, ND_SEX_FEMALE, 3},
                man = {30, ND_SEX_MALE, 3};
     nd_zone_layers a, b, c, eye;
@@ -91,7 +91,7 @@ static void within_zone_field_is_smooth_seeded_with_published_spread(void **stat
     nd_skin *s1, *s2, *s3;
     nd_error e;
     nd_patient p = {40, ND_SEX_FEMALE, 3};
-    assert_int_equal(nd_skin_model_create(&m, &e), ND_OK);
+    assert_int_equal(nd_skin_model_create(NULL, &m, &e), ND_OK);
     assert_int_equal(nd_skin_create(m, &p, 7, &s1, &e), ND_OK);
     assert_int_equal(nd_skin_create(m, &p, 7, &s2, &e), ND_OK);
     assert_int_equal(nd_skin_create(m, &p, 8, &s3, &e), ND_OK);
