@@ -40,9 +40,8 @@ static int bench_session(const char *label, nd_scenario *sc, int threads, int re
         if (dt < best) best = dt;
     }
     double ev = (double)nd_session_events(s);
-    printf("%-34s %2d thread%s %12.0f events %8.3f s %8.2f M events/s (%.2f M/s per core)\n",
-           label, threads, threads == 1 ? " " : "s", ev, best, ev / best / 1e6,
-           ev / best / 1e6 / threads);
+    printf("%-34s %2d thread%s %12.0f events %8.3f s %8.2f M events/s (%.2f M/s per core)\n", label,
+           threads, threads == 1 ? " " : "s", ev, best, ev / best / 1e6, ev / best / 1e6 / threads);
     nd_session_free(s);
     return 0;
 }

@@ -70,9 +70,12 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 
 int cli_help(const char *command)
 {
-    if (!strcmp(command, "simulate")) fputs(SIMULATE_HELP, stdout);
-    else if (!strcmp(command, "check")) fputs(CHECK_HELP, stdout);
-    else if (!strcmp(command, "presets")) fputs(PRESETS_HELP, stdout);
+    if (!strcmp(command, "simulate"))
+        fputs(SIMULATE_HELP, stdout);
+    else if (!strcmp(command, "check"))
+        fputs(CHECK_HELP, stdout);
+    else if (!strcmp(command, "presets"))
+        fputs(PRESETS_HELP, stdout);
     else {
         fprintf(stderr, "needle: no help for unknown command '%s'\n", command);
         return 2;
@@ -101,9 +104,9 @@ static void write_raw(void *user, const nd_puncture *p, long n)
     raw_writer *w = user;
     for (long k = 0; k < n && !w->failed; k++) {
         const nd_puncture *q = &p[k];
-        if (fprintf(w->f, "%.6f,%.4f,%.4f,%s,%d,%d,%.4f,%s\n", q->t_s, q->x_m * 1e3,
-                    q->y_m * 1e3, nd_zone_name(q->zone), q->needle, q->layer >= 0,
-                    q->depth_m * 1e3, q->layer >= 0 ? nd_layer_name(q->layer) : "") < 0)
+        if (fprintf(w->f, "%.6f,%.4f,%.4f,%s,%d,%d,%.4f,%s\n", q->t_s, q->x_m * 1e3, q->y_m * 1e3,
+                    nd_zone_name(q->zone), q->needle, q->layer >= 0, q->depth_m * 1e3,
+                    q->layer >= 0 ? nd_layer_name(q->layer) : "") < 0)
             w->failed = 1;
     }
 }
@@ -116,16 +119,15 @@ static void print_summary(const nd_session *s, const char *dir, double wall)
     printf("needle: %s\n", sc->name);
     printf("%llu needle events in %.2f s (%d thread%s)\n\n", nd_session_events(s), wall, threads,
            threads == 1 ? "" : "s");
-    printf("%-18s %10s %8s %8s %6s %6s %6s %6s %6s %8s\n", "zone", "punct/cm2", "mean_mm",
-           "p95_mm", "SC", "epi", "pap", "ret", "fat", "coverage");
+    printf("%-18s %10s %8s %8s %6s %6s %6s %6s %6s %8s\n", "zone", "punct/cm2", "mean_mm", "p95_mm",
+           "SC", "epi", "pap", "ret", "fat", "coverage");
     for (int i = 0; i < sc->protocol.n_zones; i++) {
         nd_zone_stats z;
         nd_field_zone_stats(f, sc->protocol.zones[i].zone, &z);
         printf("%-18s %10.0f %8.3f %8.3f %5.0f%% %5.0f%% %5.0f%% %5.0f%% %5.0f%% %7.0f%%\n",
-               nd_zone_name(z.zone), z.punctures_per_cm2, z.depth_mean_m * 1e3,
-               z.depth_p95_m * 1e3, 100 * z.layer_fraction[0], 100 * z.layer_fraction[1],
-               100 * z.layer_fraction[2], 100 * z.layer_fraction[3], 100 * z.layer_fraction[4],
-               100 * z.coverage_fraction);
+               nd_zone_name(z.zone), z.punctures_per_cm2, z.depth_mean_m * 1e3, z.depth_p95_m * 1e3,
+               100 * z.layer_fraction[0], 100 * z.layer_fraction[1], 100 * z.layer_fraction[2],
+               100 * z.layer_fraction[3], 100 * z.layer_fraction[4], 100 * z.coverage_fraction);
     }
     printf("\nRun folder: %s/\n", dir);
 }
@@ -133,9 +135,12 @@ static void print_summary(const nd_session *s, const char *dir, double wall)
 int cli_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},   {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 't'}, {"raw-punctures", no_argument, 0, 'r'},
-        {"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
+        {"out", required_argument, 0, 'o'},
+        {"seed", required_argument, 0, 's'},
+        {"threads", required_argument, 0, 't'},
+        {"raw-punctures", no_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *out_dir = NULL;
@@ -145,7 +150,9 @@ int cli_simulate(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:t:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out_dir = optarg; break;
+        case 'o':
+            out_dir = optarg;
+            break;
         case 's':
             if (parse_u64(optarg, &seed))
                 return usage_error("simulate", "--seed must be a non-negative integer, got '%s'",
@@ -160,20 +167,29 @@ int cli_simulate(int argc, char **argv)
             threads = (int)v;
             break;
         }
-        case 'r': raw = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(SIMULATE_HELP, stdout); return 0;
-        case ':': return usage_error("simulate", "option '%s' needs a value", argv[optind - 1]);
-        default: return usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
+        case 'r':
+            raw = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(SIMULATE_HELP, stdout);
+            return 0;
+        case ':':
+            return usage_error("simulate", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (argc - optind > 1) return usage_error("simulate", "one scenario file at most, got '%s'", argv[optind + 1]);
+    if (argc - optind > 1)
+        return usage_error("simulate", "one scenario file at most, got '%s'", argv[optind + 1]);
 
     nd_error err;
     nd_error_clear(&err);
     nd_scenario sc;
-    nd_status st = optind < argc ? nd_scenario_load(argv[optind], &sc, &err)
-                                 : nd_scenario_default(&sc, &err);
+    nd_status st =
+        optind < argc ? nd_scenario_load(argv[optind], &sc, &err) : nd_scenario_default(&sc, &err);
     if (st == ND_ERR_IO) err.status = ND_ERR_INPUT; /* an unreadable scenario is bad usage */
     if (st) return cli_fail(&err);
     if (have_seed) sc.seed = seed;
@@ -213,8 +229,8 @@ int cli_simulate(int argc, char **argv)
             goto fail;
         }
     }
-    nd_run_view view = {nd_session_scenario(s), nd_session_face(s), nd_session_skin(s),
-                        nd_session_field(s), nd_session_threads(s), wall};
+    nd_run_view view = {nd_session_scenario(s), nd_session_face(s),    nd_session_skin(s),
+                        nd_session_field(s),    nd_session_threads(s), wall};
     if ((st = nd_report_write_all(&view, nd_rundir_path(rd), &err))) goto fail;
     if ((st = nd_rundir_commit(rd, &err))) {
         rd = NULL;
@@ -244,8 +260,9 @@ int cli_check(int argc, char **argv)
         if (err.status == ND_ERR_IO) err.status = ND_ERR_INPUT;
         return cli_fail(&err);
     }
-    printf("%s: ok (%s, %d zone%s, seed %" PRIu64 ")\n", argv[1], nd_device_kind_name(sc.device.kind),
-           sc.protocol.n_zones, sc.protocol.n_zones == 1 ? "" : "s", sc.seed);
+    printf("%s: ok (%s, %d zone%s, seed %" PRIu64 ")\n", argv[1],
+           nd_device_kind_name(sc.device.kind), sc.protocol.n_zones,
+           sc.protocol.n_zones == 1 ? "" : "s", sc.seed);
     return 0;
 }
 

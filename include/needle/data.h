@@ -44,7 +44,7 @@ nd_status nd_table_set(nd_table *t, size_t row, int col, const char *text, nd_er
 nd_status nd_param(const nd_table *params, const char *name, double *out, nd_error *err);
 
 /* A scenario's override of one model parameter. */
-#define ND_PARAM_NAME_MAX 64
+#define ND_PARAM_NAME_MAX      64
 #define ND_MAX_PARAM_OVERRIDES 32
 typedef struct {
     char name[ND_PARAM_NAME_MAX];

@@ -20,12 +20,12 @@ extern "C" {
 
 /* One needle event after the skin answered it. */
 typedef struct {
-    double t_s;       /* session time of the strike */
-    float x_m, y_m;   /* position on the face map */
-    float depth_m;    /* depth reached (0 when not pierced) */
+    double t_s;     /* session time of the strike */
+    float x_m, y_m; /* position on the face map */
+    float depth_m;  /* depth reached (0 when not pierced) */
     int16_t zone;
-    int8_t layer;     /* nd_layer reached, or -1 when the needle did not pierce */
-    int8_t needle;    /* index on the device (roller: ring) */
+    int8_t layer;  /* nd_layer reached, or -1 when the needle did not pierce */
+    int8_t needle; /* index on the device (roller: ring) */
 } nd_puncture;
 
 typedef struct nd_field nd_field;
@@ -33,17 +33,17 @@ typedef struct nd_field nd_field;
 /* Statistics of one zone. */
 typedef struct {
     int zone;
-    double area_cm2;           /* area of the zone's cells */
+    double area_cm2; /* area of the zone's cells */
     long cells;
-    uint64_t strikes;          /* needle events in the zone */
-    uint64_t punctures;        /* events that pierced the stratum corneum or went into it */
+    uint64_t strikes;   /* needle events in the zone */
+    uint64_t punctures; /* events that pierced the stratum corneum or went into it */
     double punctures_per_cm2;
     double depth_mean_m, depth_p95_m, depth_max_m;
     double layer_fraction[ND_LAYER_COUNT]; /* of punctures, by deepest layer reached */
-    double coverage_fraction;  /* cells with at least one puncture */
-    double uniformity_cv;      /* coefficient of variation of punctures per cell */
-    double repeat_fraction;    /* punctures landing on an already punctured sub-cell */
-    double t_start_s, t_end_s; /* session time of the first and last strike */
+    double coverage_fraction;              /* cells with at least one puncture */
+    double uniformity_cv;                  /* coefficient of variation of punctures per cell */
+    double repeat_fraction;                /* punctures landing on an already punctured sub-cell */
+    double t_start_s, t_end_s;             /* session time of the first and last strike */
 } nd_zone_stats;
 
 /* Statistics of one cell. */

@@ -45,14 +45,14 @@ nd_status nd_insertion_params_load(const nd_table *params, nd_insertion_params *
 /* What every needle of one stroke shares, worked out once per stroke. */
 typedef struct {
     int motorised;
-    float nominal_m;      /* needle length (hand-held) or depth setting (motor) */
-    float f_ins_n;        /* median insertion force */
-    float force_n;        /* force on one needle (hand-held) */
-    float dimple_limit_n; /* motor: force at which the skin has dimpled a whole stroke */
-    float reach_m;        /* median depth reached: nominal / (1 + g) */
-    float inv_friction;   /* 1 / (friction per metre of depth), m/N */
+    float nominal_m;               /* needle length (hand-held) or depth setting (motor) */
+    float f_ins_n;                 /* median insertion force */
+    float force_n;                 /* force on one needle (hand-held) */
+    float dimple_limit_n;          /* motor: force at which the skin has dimpled a whole stroke */
+    float reach_m;                 /* median depth reached: nominal / (1 + g) */
+    float inv_friction;            /* 1 / (friction per metre of depth), m/N */
     float sigma_force, sigma_drag; /* log-normal spreads */
-    float drag_ratio;     /* median g */
+    float drag_ratio;              /* median g */
 } nd_strike_setup;
 
 /* Prepare a stroke: nominal reach, tip entry speed, and for a hand-held device

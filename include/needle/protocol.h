@@ -19,15 +19,15 @@ extern "C" {
 #endif
 
 typedef struct {
-    int zone;          /* nd_zone */
-    int plan;          /* index into scenario->protocol.zones */
+    int zone; /* nd_zone */
+    int plan; /* index into scenario->protocol.zones */
     int pass;
-    long index;        /* stroke number within its zone: names its random stream */
-    double x0, y0;     /* start of the stroke's centre line, m */
-    double ux, uy;     /* unit vector of travel */
+    long index;    /* stroke number within its zone: names its random stream */
+    double x0, y0; /* start of the stroke's centre line, m */
+    double ux, uy; /* unit vector of travel */
     double length_m;
-    double speed_m_s;  /* glide speed of this stroke */
-    double force_n;    /* hand force on this stroke (hand-held devices) */
+    double speed_m_s; /* glide speed of this stroke */
+    double force_n;   /* hand force on this stroke (hand-held devices) */
     double t_start_s, duration_s;
 } nd_stroke;
 

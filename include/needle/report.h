@@ -23,8 +23,8 @@ typedef struct {
     const nd_face *face;
     const nd_skin *skin;
     const nd_field *field;
-    int threads;      /* threads used (not part of the results) */
-    double wall_s;    /* wall time of the simulation (not part of the results) */
+    int threads;   /* threads used (not part of the results) */
+    double wall_s; /* wall time of the simulation (not part of the results) */
 } nd_run_view;
 
 /* summary.json: per zone punctures_per_cm2, depth_mean_mm, depth_p95_mm,

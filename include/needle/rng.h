@@ -21,9 +21,9 @@ extern "C" {
 enum {
     ND_STREAM_SKIN = 1,    /* a = layer, b = mode: within-zone thickness field */
     ND_STREAM_PATIENT = 2, /* a = zone: patient-level draws */
-    ND_STREAM_STROKE = 3,  /* a = zone, b = stroke: the hand on that stroke (jitter, speed, force) */
-    ND_STREAM_PASS = 4,    /* a = zone, b = pass: where the pass's pattern of strokes starts */
-    ND_STREAM_STRIKE = 5,  /* a = zone, b = stroke: every needle event of that stroke */
+    ND_STREAM_STROKE = 3, /* a = zone, b = stroke: the hand on that stroke (jitter, speed, force) */
+    ND_STREAM_PASS = 4,   /* a = zone, b = pass: where the pass's pattern of strokes starts */
+    ND_STREAM_STRIKE = 5, /* a = zone, b = stroke: every needle event of that stroke */
 };
 
 typedef struct nd_rng {
@@ -76,7 +76,7 @@ static inline double nd_rng_normal(nd_rng *r)
  * outermost 1/4096 of each tail computed exactly.  Relative error below 1e-5;
  * ten times cheaper than exp() of a normal quantile, and just as deterministic. */
 #define ND_LOGNORMAL_BITS 12
-#define ND_LOGNORMAL_N (1 << ND_LOGNORMAL_BITS)
+#define ND_LOGNORMAL_N    (1 << ND_LOGNORMAL_BITS)
 
 typedef struct {
     double sigma, shift;

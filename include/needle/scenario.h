@@ -64,17 +64,17 @@ typedef enum { ND_MOTION_GLIDE, ND_MOTION_STAMP } nd_motion;
 /* What is done to one zone.  passes are taken in the listed directions in turn. */
 typedef struct {
     int zone;
-    double depth_m;   /* estamp, pen: depth setting; roller, stamp: the needle length */
+    double depth_m; /* estamp, pen: depth setting; roller, stamp: the needle length */
     int passes;
     int n_directions;
     nd_direction directions[ND_MAX_DIRECTIONS];
-    nd_motion motion; /* roller: glide; stamp: stamp; estamp, pen: either */
-    double speed_m_s; /* glide speed (roller, estamp and pen gliding) */
-    double force_n;   /* manual devices (roller, stamp): normal force */
+    nd_motion motion;       /* roller: glide; stamp: stamp; estamp, pen: either */
+    double speed_m_s;       /* glide speed (roller, estamp and pen gliding) */
+    double force_n;         /* manual devices (roller, stamp): normal force */
     double press_speed_m_s; /* manual stamp: speed pressed into the skin */
     double stamp_rate_hz;   /* manual stamp: stamps per second */
-    double dwell_s;   /* estamp and pen in stamp motion: time on each spot */
-    double overlap;   /* fraction of the swath shared by neighbouring strokes */
+    double dwell_s;         /* estamp and pen in stamp motion: time on each spot */
+    double overlap;         /* fraction of the swath shared by neighbouring strokes */
 } nd_zone_plan;
 
 typedef enum { ND_CREAM_NONE, ND_CREAM_EMLA, ND_CREAM_LMX4, ND_CREAM_BLT } nd_cream;
@@ -87,7 +87,7 @@ typedef struct {
 
 typedef struct {
     nd_numbing numbing;
-    double jitter_m;   /* hand jitter (SD of a stroke's lateral wander) */
+    double jitter_m; /* hand jitter (SD of a stroke's lateral wander) */
     int n_zones;
     nd_zone_plan zones[ND_ZONE_COUNT]; /* in treatment order; each zone at most once */
 } nd_protocol;
@@ -116,8 +116,8 @@ typedef struct nd_scenario {
 nd_status nd_scenario_load(const char *path, nd_scenario *out, nd_error *err);
 
 /* The same from YAML text in memory; name is used in messages. */
-nd_status nd_scenario_parse(const char *yaml, unsigned long len, const char *name,
-                            nd_scenario *out, nd_error *err);
+nd_status nd_scenario_parse(const char *yaml, unsigned long len, const char *name, nd_scenario *out,
+                            nd_error *err);
 
 /* The built-in default scenario (examples/default.yaml is the same file). */
 nd_status nd_scenario_default(nd_scenario *out, nd_error *err);

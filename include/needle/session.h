@@ -31,10 +31,10 @@ typedef struct nd_session nd_session;
 typedef void (*nd_progress_fn)(void *user, double fraction);
 
 typedef struct {
-    int threads;              /* 0: OpenMP's default */
-    nd_progress_fn progress;  /* may be NULL */
+    int threads;             /* 0: OpenMP's default */
+    nd_progress_fn progress; /* may be NULL */
     void *progress_user;
-    nd_puncture_sink raw;     /* every event in session order, after the run; may be NULL */
+    nd_puncture_sink raw; /* every event in session order, after the run; may be NULL */
     void *raw_user;
 } nd_run_options;
 

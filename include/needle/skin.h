@@ -66,8 +66,8 @@ static inline int nd_layer_at(const nd_layer_bounds *b, float d)
  * variation inside each zone. */
 typedef struct nd_skin nd_skin;
 
-nd_status nd_skin_create(const nd_skin_model *m, const nd_patient *p, uint64_t seed,
-                         nd_skin **out, nd_error *err);
+nd_status nd_skin_create(const nd_skin_model *m, const nd_patient *p, uint64_t seed, nd_skin **out,
+                         nd_error *err);
 void nd_skin_free(nd_skin *skin);
 
 /* Mean layers of a zone for this patient. */

@@ -342,9 +342,9 @@ static nd_status read_model_parameters(nd_loader *L, const nd_ynode *root)
             break;
         if (!(value >= lo && value <= hi)) {
             const char *unit = nd_table_cell(t, r, nd_table_column(t, "unit"));
-            st = nd_yfail(&L->r, v, path, "must be within the documented range %g..%g%s%s, found %g",
-                          lo, hi, strcmp(unit, "1") ? " " : "", strcmp(unit, "1") ? unit : "",
-                          value);
+            st = nd_yfail(&L->r, v, path,
+                          "must be within the documented range %g..%g%s%s, found %g", lo, hi,
+                          strcmp(unit, "1") ? " " : "", strcmp(unit, "1") ? unit : "", value);
             break;
         }
         nd_param_override *o = &L->sc->params[L->sc->n_params++];
@@ -374,8 +374,8 @@ static nd_status read_root(nd_loader *L, const char *stem)
     }
     nd_loc root_loc = nd_loc_of(root);
     L->map->section[ND_SEC_ROOT] = root_loc;
-    static const char *const sections[] = {"patient", "device", "protocol", "output",
-                                           "model_parameters", NULL};
+    static const char *const sections[] = {"patient", "device",           "protocol",
+                                           "output",  "model_parameters", NULL};
     const char *keys[ND_F_COUNT + 8];
     nd_section_keys(ND_SEC_ROOT, sections, keys);
     nd_status st = nd_ycheck_keys(&L->r, root, "", keys, nd_key_home);

@@ -6,7 +6,7 @@
 /* Coefficients of P. J. Acklam's algorithm for the inverse normal CDF
  * ("An algorithm for computing the inverse normal cumulative distribution
  * function", 2003): rational approximations in a central and two tail regions. */
-static const double A[6] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+static const double A[6] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
 static const double B[5] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
                             6.680131188771972e+01, -1.328068155288572e+01};

@@ -72,12 +72,18 @@ void nd_error_format(const nd_error *err, char *buf, unsigned long size)
 const char *nd_status_name(nd_status status)
 {
     switch (status) {
-    case ND_OK: return "ok";
-    case ND_ERR_INPUT: return "invalid input";
-    case ND_ERR_IO: return "input/output error";
-    case ND_ERR_NOMEM: return "out of memory";
-    case ND_ERR_SAFETY: return "refused for safety";
-    case ND_ERR_INTERNAL: return "internal error";
+    case ND_OK:
+        return "ok";
+    case ND_ERR_INPUT:
+        return "invalid input";
+    case ND_ERR_IO:
+        return "input/output error";
+    case ND_ERR_NOMEM:
+        return "out of memory";
+    case ND_ERR_SAFETY:
+        return "refused for safety";
+    case ND_ERR_INTERNAL:
+        return "internal error";
     }
     return "unknown status";
 }
@@ -85,9 +91,13 @@ const char *nd_status_name(nd_status status)
 int nd_status_exit_code(nd_status status)
 {
     switch (status) {
-    case ND_OK: return 0;
-    case ND_ERR_INPUT: return 2;
-    case ND_ERR_SAFETY: return 3;
-    default: return 1;
+    case ND_OK:
+        return 0;
+    case ND_ERR_INPUT:
+        return 2;
+    case ND_ERR_SAFETY:
+        return 3;
+    default:
+        return 1;
     }
 }

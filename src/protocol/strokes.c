@@ -40,10 +40,18 @@ static void direction_vector(nd_direction d, double *ux, double *uy)
 {
     const double h = sqrt(0.5);
     switch (d) { /* y grows downwards on the face map */
-    case ND_DIR_HORIZONTAL: *ux = 1, *uy = 0; break;
-    case ND_DIR_VERTICAL: *ux = 0, *uy = 1; break;
-    case ND_DIR_DIAGONAL: *ux = h, *uy = -h; break;
-    default: *ux = h, *uy = h; break;
+    case ND_DIR_HORIZONTAL:
+        *ux = 1, *uy = 0;
+        break;
+    case ND_DIR_VERTICAL:
+        *ux = 0, *uy = 1;
+        break;
+    case ND_DIR_DIAGONAL:
+        *ux = h, *uy = -h;
+        break;
+    default:
+        *ux = h, *uy = h;
+        break;
     }
 }
 
@@ -94,8 +102,8 @@ nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const 
     const nd_device_spec *dev = &sc->device;
     const double swath = nd_device_swath(dev);
     stroke_vec sv = {0};
-    double clock = sc->protocol.numbing.cream == ND_CREAM_NONE ? 0.0
-                                                                : sc->protocol.numbing.application_s;
+    double clock =
+        sc->protocol.numbing.cream == ND_CREAM_NONE ? 0.0 : sc->protocol.numbing.application_s;
     for (int p = 0; p < sc->protocol.n_zones; p++) {
         const nd_zone_plan *zp = &sc->protocol.zones[p];
         const double *xs, *ys;
@@ -132,7 +140,8 @@ nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const 
                 }
                 if (!(hi > lo)) continue;
                 /* Run a little past the edges so the border gets the same dose. */
-                double margin = 0.5 * (dev->kind == ND_DEVICE_ROLLER ? 0 : nd_device_footprint(dev));
+                double margin =
+                    0.5 * (dev->kind == ND_DEVICE_ROLLER ? 0 : nd_device_footprint(dev));
                 lo -= margin;
                 hi += margin;
                 nd_stroke s = {0};

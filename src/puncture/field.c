@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_BINS 32     /* per-cell depth histogram: 0.1 mm bins */
+#define CELL_BINS  32 /* per-cell depth histogram: 0.1 mm bins */
 #define CELL_BIN_M 1e-4
-#define ZONE_BINS 400    /* per-zone depth histogram: 10 um bins */
+#define ZONE_BINS  400 /* per-zone depth histogram: 10 um bins */
 #define ZONE_BIN_M 1e-5
-#define SUB 8            /* sub-cells per cell side for repeat hits */
+#define SUB        8 /* sub-cells per cell side for repeat hits */
 
 typedef struct {
     uint32_t count;
@@ -84,13 +84,12 @@ nd_status nd_field_create(const nd_face *face, double cell_m, nd_field **out, nd
     f->cells = malloc(sizeof *f->cells * n);
     if (!f->cell_zone || !f->cells) {
         nd_field_free(f);
-        return nd_error_set(err, ND_ERR_NOMEM, "out of memory for a %dx%d field", f->g.nx,
-                            f->g.ny);
+        return nd_error_set(err, ND_ERR_NOMEM, "out of memory for a %dx%d field", f->g.nx, f->g.ny);
     }
     for (int j = 0; j < f->g.ny; j++) {
         for (int i = 0; i < f->g.nx; i++) {
-            int z = nd_face_zone_at(face, f->g.x0 + (i + 0.5) * cell_m,
-                                    f->g.y0 + (j + 0.5) * cell_m);
+            int z =
+                nd_face_zone_at(face, f->g.x0 + (i + 0.5) * cell_m, f->g.y0 + (j + 0.5) * cell_m);
             f->cell_zone[(size_t)j * (size_t)f->g.nx + (size_t)i] = (int8_t)z;
             if (z >= 0) f->zone_cells[z]++;
         }

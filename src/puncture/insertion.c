@@ -51,8 +51,8 @@ void nd_insertion_setup(const nd_insertion_params *p, const nd_device_spec *dev,
     }
     f *= 1.0 + p->spacing_length_m / nd_device_needle_spacing(dev);
 
-    double g = p->drag_ratio_ref * pow(p->drag_ref_speed_m_s / tip_speed_m_s,
-                                       p->drag_speed_exponent);
+    double g =
+        p->drag_ratio_ref * pow(p->drag_ref_speed_m_s / tip_speed_m_s, p->drag_speed_exponent);
     /* Contact stiffness of a flat punch of the shaft's radius on an elastic
      * half-space, 2 E a / (1 - nu^2): how far the skin gives before it tears. */
     double a = 0.5 * dev->needle_diameter_m;

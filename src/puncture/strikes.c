@@ -26,7 +26,7 @@ typedef struct {
     int zone;
     double inv_h;
     double weave_amp, weave_k, weave_phase; /* lateral drift: amp sin(k d + phase) */
-    int needles;               /* array devices: offsets of each needle on the face, */
+    int needles;                            /* array devices: offsets of each needle on the face, */
     double dx[MAX_NEEDLES], dy[MAX_NEEDLES]; /* rotated to this stroke's direction */
     nd_puncture *buf;
     long cap, n, events;
@@ -162,7 +162,9 @@ long nd_stroke_run(const nd_strike_context *ctx, const nd_stroke *s, nd_puncture
         force = s->force_n / nd_device_needles(dev);
         nominal = dev->needle_length_m;
         break;
-    default: tip_speed = nd_motor_entry_speed(dev, zp->depth_m); break;
+    default:
+        tip_speed = nd_motor_entry_speed(dev, zp->depth_m);
+        break;
     }
     nd_strike_setup setup;
     nd_insertion_setup(ctx->insertion, dev, nominal, tip_speed, force, &setup);

@@ -86,7 +86,8 @@ nd_status nd_session_create(const nd_scenario *sc, nd_session **out, nd_error *e
     if (!st) st = nd_param(s->params, "weave_wavelength_m", &s->weave_wavelength_m, err);
     if (!st) {
         /* Unit-median spreads: the calibrated insertion force and drag ratio are medians. */
-        nd_lognormal_table_init(&s->force_spread, sqrt(log1p(s->ins.force_cv * s->ins.force_cv)), 0);
+        nd_lognormal_table_init(&s->force_spread, sqrt(log1p(s->ins.force_cv * s->ins.force_cv)),
+                                0);
         nd_lognormal_table_init(&s->drag_spread, sqrt(log1p(s->ins.drag_cv * s->ins.drag_cv)), 0);
     }
     if (st) {
@@ -150,8 +151,8 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
     for (int t = 1; t < threads && !st; t++) st = nd_field_create_like(s->field, &fields[t], err);
     if (st) goto done;
 
-    const nd_strike_context ctx = {&s->sc, &s->ins, &s->skin_grid, &s->force_spread,
-                                   &s->drag_spread, s->weave_wavelength_m};
+    const nd_strike_context ctx = {&s->sc,           &s->ins,         &s->skin_grid,
+                                   &s->force_spread, &s->drag_spread, s->weave_wavelength_m};
     unsigned long long events = 0;
     long done = 0;
     int nomem = 0;
@@ -188,8 +189,10 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
     s->threads = threads;
     if (raw) {
         for (long k = 0; k < n && !st; k++) {
-            if (raw[k].failed) st = nd_error_set(err, ND_ERR_NOMEM, "out of memory keeping punctures");
-            else if (raw[k].n) opt->raw(opt->raw_user, raw[k].v, raw[k].n);
+            if (raw[k].failed)
+                st = nd_error_set(err, ND_ERR_NOMEM, "out of memory keeping punctures");
+            else if (raw[k].n)
+                opt->raw(opt->raw_user, raw[k].v, raw[k].n);
         }
     }
     if (opt->progress) opt->progress(opt->progress_user, 1.0);

@@ -7,15 +7,26 @@
 #include "needle/data.h"
 
 static const char *const ZONE_NAMES[ND_ZONE_COUNT] = {
-    "forehead",   "glabella",    "temple_left",  "temple_right",  "periorbital_left",
-    "periorbital_right", "nose", "cheek_left",   "cheek_right",   "upper_lip",
-    "chin",       "jawline_left", "jawline_right", "neck",
+    "forehead",
+    "glabella",
+    "temple_left",
+    "temple_right",
+    "periorbital_left",
+    "periorbital_right",
+    "nose",
+    "cheek_left",
+    "cheek_right",
+    "upper_lip",
+    "chin",
+    "jawline_left",
+    "jawline_right",
+    "neck",
 };
 
 /* The anatomical site each zone's layer data comes from (data/skin_layers.csv). */
 static const char *const ZONE_SITES[ND_ZONE_COUNT] = {
-    "forehead", "glabella", "temple", "temple", "periorbital", "periorbital", "nose",
-    "cheek",    "cheek",    "upper_lip", "chin", "jawline", "jawline", "neck",
+    "forehead", "glabella", "temple",    "temple", "periorbital", "periorbital", "nose",
+    "cheek",    "cheek",    "upper_lip", "chin",   "jawline",     "jawline",     "neck",
 };
 
 /* Names a user may write for a group of zones. */
@@ -33,10 +44,27 @@ static const struct {
 #define NGROUPS (sizeof GROUPS / sizeof GROUPS[0])
 
 static const char *const ALL_NAMES[] = {
-    "forehead", "glabella", "temple_left", "temple_right", "periorbital_left",
-    "periorbital_right", "nose", "cheek_left", "cheek_right", "upper_lip", "chin",
-    "jawline_left", "jawline_right", "neck", "temples", "periorbital", "cheeks", "jawline",
-    "perioral", "full_face", NULL,
+    "forehead",
+    "glabella",
+    "temple_left",
+    "temple_right",
+    "periorbital_left",
+    "periorbital_right",
+    "nose",
+    "cheek_left",
+    "cheek_right",
+    "upper_lip",
+    "chin",
+    "jawline_left",
+    "jawline_right",
+    "neck",
+    "temples",
+    "periorbital",
+    "cheeks",
+    "jawline",
+    "perioral",
+    "full_face",
+    NULL,
 };
 
 const char *nd_zone_name(int zone)

@@ -144,8 +144,8 @@ void nd_skin_free(nd_skin *skin)
     free(skin);
 }
 
-nd_status nd_skin_create(const nd_skin_model *m, const nd_patient *p, uint64_t seed,
-                         nd_skin **out, nd_error *err)
+nd_status nd_skin_create(const nd_skin_model *m, const nd_patient *p, uint64_t seed, nd_skin **out,
+                         nd_error *err)
 {
     *out = NULL;
     nd_skin *s = calloc(1, sizeof *s);

@@ -3,6 +3,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -64,7 +66,7 @@ static void normal_draws_have_unit_moments(void **state)
     double mean = s / n, var = s2 / n - mean * mean;
     assert_true(fabs(mean) < 0.01);
     assert_true(fabs(var - 1) < 0.01);
-    assert_true(fabs(s4 / n - 3) < 0.06);                 /* Gaussian kurtosis */
+    assert_true(fabs(s4 / n - 3) < 0.06);               /* Gaussian kurtosis */
     assert_true(fabs((double)tail / n - 0.05) < 0.003); /* two-sided 5 % */
     assert_true(fabs(nd_normal_quantile(0.975) - 1.959964) < 1e-6);
     assert_true(fabs(nd_normal_quantile(0.001) + 3.090232) < 1e-5);
@@ -102,7 +104,8 @@ static void every_data_row_has_a_source(void **state)
         int c = nd_table_column(t, "source");
         assert_true(c >= 0);
         assert_true(nd_table_rows(t) > 0);
-        for (size_t r = 0; r < nd_table_rows(t); r++) assert_true(strlen(nd_table_cell(t, r, c)) > 8);
+        for (size_t r = 0; r < nd_table_rows(t); r++)
+            assert_true(strlen(nd_table_cell(t, r, c)) > 8);
         nd_table_free(t);
     }
     /* Parameters say what kind of number they are and give a range. */
@@ -122,6 +125,36 @@ static void every_data_row_has_a_source(void **state)
     nd_table_free(p);
 }
 
+/* docs/model.md lists every parameter with the value in data/parameters.csv. */
+static void model_doc_lists_every_parameter(void **state)
+{
+    (void)state;
+    const char *src = getenv("ND_SOURCE_DIR");
+    if (!src) skip();
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/model.md", src);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char doc[1 << 18];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    nd_table *t;
+    nd_error e;
+    assert_int_equal(nd_table_load("parameters.csv", &t, &e), ND_OK);
+    int cname = nd_table_column(t, "name"), cvalue = nd_table_column(t, "value");
+    for (size_t r = 0; r < nd_table_rows(t); r++) {
+        char row[256];
+        snprintf(row, sizeof row, "| `%s` | %s |", nd_table_cell(t, r, cname),
+                 nd_table_cell(t, r, cvalue));
+        if (!strstr(doc, row)) {
+            print_error("docs/model.md has no row '%s'\n", row);
+            fail();
+        }
+    }
+    nd_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +163,7 @@ int main(void)
         cmocka_unit_test(normal_draws_have_unit_moments),
         cmocka_unit_test(tables_parse_quotes_comments_and_report_lines),
         cmocka_unit_test(every_data_row_has_a_source),
+        cmocka_unit_test(model_doc_lists_every_parameter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

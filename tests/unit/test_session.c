@@ -18,7 +18,8 @@ static void fingerprint(const nd_session *s, unsigned char **out, size_t *len)
 {
     const nd_field *f = nd_session_field(s);
     const nd_grid *g = nd_field_grid(f);
-    size_t n = ND_ZONE_COUNT * sizeof(nd_zone_stats) + (size_t)g->nx * g->ny * sizeof(nd_cell_stats);
+    size_t n =
+        ND_ZONE_COUNT * sizeof(nd_zone_stats) + (size_t)g->nx * g->ny * sizeof(nd_cell_stats);
     unsigned char *b = calloc(1, n), *p = b;
     for (int z = 0; z < ND_ZONE_COUNT; z++) {
         nd_zone_stats zs;

@@ -123,7 +123,8 @@ static void within_zone_field_is_smooth_seeded_with_published_spread(void **stat
     }
     double mu = s / n, sd = sqrt(s2sum / n - mu * mu);
     print_message("dermis at a cheek point over %d seeds: mean %.3f mm (zone %.3f), CV %.3f "
-                  "(published %.3f)\n", n, mu * 1e3, mean * 1e3, sd / mu, L->cv[ND_LAYER_RETICULAR]);
+                  "(published %.3f)\n",
+                  n, mu * 1e3, mean * 1e3, sd / mu, L->cv[ND_LAYER_RETICULAR]);
     assert_true(fabs(mu / mean - 1) < 0.05);
     assert_true(fabs(sd / mu - L->cv[ND_LAYER_RETICULAR]) < 0.06);
     nd_skin_free(s1);

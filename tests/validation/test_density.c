@@ -26,7 +26,8 @@ static void fernandes_15_rolls_give_250_per_cm2(void **state)
     assert_int_equal(run_zone(&sc, 0, &z), 0);
     double paper = 250;
     print_message("Fernandes roller, 15 rolls: model %.0f punctures/cm2, paper ~%.0f "
-                  "(tolerance +-15 %%)\n", z.punctures_per_cm2, paper);
+                  "(tolerance +-15 %%)\n",
+                  z.punctures_per_cm2, paper);
     assert_true(fabs(z.punctures_per_cm2 / paper - 1) <= 0.15);
     /* Every puncture of a 200 um needle stays above the reticular dermis. */
     assert_true(z.layer_fraction[ND_LAYER_RETICULAR] == 0);
@@ -43,7 +44,7 @@ typedef struct {
     double last_x, last_y, last_t;
     double run_first, run_sum; /* spacing of the run's first pair, sum over the run */
     long run_pairs;
-    double sum_runs;           /* sum over runs of the run's mean spacing */
+    double sum_runs; /* sum over runs of the run's mean spacing */
     long runs, pairs, uneven;
 } spacing_acc;
 
@@ -103,8 +104,8 @@ static void pen_spacing_is_speed_over_frequency(void **state)
         double expect = speeds[i] / sc.device.frequency_hz;
         double got = acc.sum_runs / acc.runs;
         print_message("pen at %.0f mm/s, %.0f Hz: mean spacing %.4f mm over %ld strokes, "
-                      "v/f = %.4f mm\n", speeds[i] * 1e3, sc.device.frequency_hz, got * 1e3,
-                      acc.runs, expect * 1e3);
+                      "v/f = %.4f mm\n",
+                      speeds[i] * 1e3, sc.device.frequency_hz, got * 1e3, acc.runs, expect * 1e3);
         assert_true(acc.runs > 20);
         assert_int_equal(acc.uneven, 0);
         assert_true(fabs(got / expect - 1) < 0.03);

@@ -31,7 +31,8 @@ static void kalluri_roller_770um(void **state)
     nd_zone_stats z;
     assert_int_equal(run_zone(&sc, 0, &z), 0);
     print_message("Kalluri 2011 roller 770 um: model %.1f um, paper 152.5 +- 9.6 um "
-                  "(calibration point; tolerance 2 SD)\n", z.depth_mean_m * 1e6);
+                  "(calibration point; tolerance 2 SD)\n",
+                  z.depth_mean_m * 1e6);
     assert_true(fabs(z.depth_mean_m * 1e6 - 152.5) <= 2 * 9.6);
 }
 
@@ -66,8 +67,8 @@ static void sasaki_pen_reaches_its_setting(void **state)
         assert_int_equal(run_zone(&sc, 0, &z), 0);
         double frac = z.depth_mean_m / settings[i];
         print_message("Sasaki 2019 pen %.1f mm: model %.3f mm (%.0f %%), paper 'closely "
-                      "approximated' (tolerance 15 %%)\n", settings[i] * 1e3,
-                      z.depth_mean_m * 1e3, 100 * frac);
+                      "approximated' (tolerance 15 %%)\n",
+                      settings[i] * 1e3, z.depth_mean_m * 1e3, 100 * frac);
         assert_true(frac >= 0.85 && frac <= 1.0);
         assert_true(z.depth_max_m <= settings[i]);
     }

@@ -53,12 +53,24 @@ static double run(int scenario, const char *param, double value, metric m)
     nd_field_zone_stats(nd_session_field(s), sc.protocol.zones[0].zone, &z);
     double v = 0;
     switch (m) {
-    case DENSITY: v = z.punctures_per_cm2; break;
-    case DEPTH: v = z.depth_mean_m * 1e3; break;
-    case RETICULAR: v = z.layer_fraction[3] + z.layer_fraction[4]; break;
-    case CV: v = z.uniformity_cv; break;
-    case DURATION: v = nd_session_end_time(s); break;
-    case COVERAGE: v = z.coverage_fraction; break;
+    case DENSITY:
+        v = z.punctures_per_cm2;
+        break;
+    case DEPTH:
+        v = z.depth_mean_m * 1e3;
+        break;
+    case RETICULAR:
+        v = z.layer_fraction[3] + z.layer_fraction[4];
+        break;
+    case CV:
+        v = z.uniformity_cv;
+        break;
+    case DURATION:
+        v = nd_session_end_time(s);
+        break;
+    case COVERAGE:
+        v = z.coverage_fraction;
+        break;
     }
     nd_session_free(s);
     return v;
@@ -72,7 +84,7 @@ static const struct {
     metric m;
     int sign;
 } CASES[] = {
-    {"age_ref_y", PEN, RETICULAR, -1},  /* a later reference age: this patient's skin is thicker */
+    {"age_ref_y", PEN, RETICULAR, -1}, /* a later reference age: this patient's skin is thicker */
     {"thickness_length_m", PEN, RETICULAR, 0},
     {"thickness_modes", PEN, RETICULAR, 0},
     {"puncture_stress_pa", STAMP, DENSITY, 0},
@@ -83,7 +95,7 @@ static const struct {
     {"speed_cv", ROLLER, DEPTH, 0},
     {"jitter_m", PEN, CV, 0},
     {"weave_wavelength_m", PEN, CV, 0},
-    {"overlap", ROLLER, DENSITY, +1},   /* strokes closer together */
+    {"overlap", ROLLER, DENSITY, +1}, /* strokes closer together */
     {"reposition_s", PEN, DURATION, +1},
     {"roller_speed_m_s", ROLLER, DEPTH, +1}, /* faster entry, less dimpling */
     {"roller_force_n", ROLLER, DEPTH, 0},
@@ -120,8 +132,8 @@ static void every_assumption_has_a_measured_effect(void **state)
         double a = run(CASES[c].scenario, name, lo, CASES[c].m);
         double b = run(CASES[c].scenario, name, hi, CASES[c].m);
         double change = a != 0 ? (b - a) / fabs(a) : b - a;
-        print_message("%-24s %-20s %12.4g %12.4g %+7.1f%%\n", name, METRIC_NAMES[CASES[c].m], a,
-                      b, 100 * change);
+        print_message("%-24s %-20s %12.4g %12.4g %+7.1f%%\n", name, METRIC_NAMES[CASES[c].m], a, b,
+                      100 * change);
         if (CASES[c].sign > 0) assert_true(b > a);
         if (CASES[c].sign < 0) assert_true(b < a);
     }
