@@ -55,6 +55,10 @@ mkdir -p "$TMP/mine" && echo keep > "$TMP/mine/notes.txt"
 "$NEEDLE" simulate --quiet --out "$TMP/mine" >/dev/null 2>&1; rc=$?
 check "refuses to overwrite a folder that is not a run" '[ $rc -ne 0 ] && [ "$(cat "$TMP/mine/notes.txt")" = keep ]'
 
+# The scenario shown in README.md is valid as printed.
+sed -n '/^```yaml$/,/^```$/p' "$SRC/README.md" | sed '1d;$d' > "$TMP/readme.yaml"
+"$NEEDLE" check "$TMP/readme.yaml" >/dev/null || fail "README scenario"
+
 # Every example is valid and runs.
 for ex in "$SRC"/examples/*.yaml; do
     "$NEEDLE" check "$ex" >/dev/null || fail "check $ex"
