@@ -82,6 +82,12 @@ void nd_field_reset(nd_field *f);
 void nd_field_note_time(nd_field *f, int zone, double t0, double t1);
 
 void nd_field_zone_stats(const nd_field *f, int zone, nd_zone_stats *out);
+/* A zone's depth histogram: *bin_m wide bins from 0, the last bin holding
+ * everything deeper; returns the number of bins (counts has room for
+ * ND_FIELD_ZONE_BINS). */
+#define ND_FIELD_ZONE_BINS 400
+int nd_field_zone_histogram(const nd_field *f, int zone, uint64_t counts[ND_FIELD_ZONE_BINS],
+                            double *bin_m);
 void nd_field_cell_stats(const nd_field *f, int i, int j, nd_cell_stats *out);
 
 #ifdef __cplusplus

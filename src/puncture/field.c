@@ -13,7 +13,7 @@
 
 #define CELL_BINS  32 /* per-cell depth histogram: 0.1 mm bins */
 #define CELL_BIN_M 1e-4
-#define ZONE_BINS  400 /* per-zone depth histogram: 10 um bins */
+#define ZONE_BINS  ND_FIELD_ZONE_BINS /* per-zone depth histogram: 10 um bins */
 #define ZONE_BIN_M 1e-5
 #define SUB        8 /* sub-cells per cell side for repeat hits */
 
@@ -261,6 +261,15 @@ void nd_field_zone_stats(const nd_field *f, int zone, nd_zone_stats *out)
         out->uniformity_cv = mean > 0 ? sqrt(var > 0 ? var : 0) / mean : 0;
     }
     if (cell_punct) out->repeat_fraction = (double)repeats / (double)cell_punct;
+}
+
+int nd_field_zone_histogram(const nd_field *f, int zone, uint64_t counts[ND_FIELD_ZONE_BINS],
+                            double *bin_m)
+{
+    *bin_m = ZONE_BIN_M;
+    for (int b = 0; b < ZONE_BINS; b++)
+        counts[b] = zone >= 0 && zone < ND_ZONE_COUNT ? f->zones[zone].hist[b] : 0;
+    return ZONE_BINS;
 }
 
 void nd_field_cell_stats(const nd_field *f, int i, int j, nd_cell_stats *out)
