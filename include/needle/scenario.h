@@ -87,7 +87,10 @@ typedef struct {
 
 typedef struct {
     nd_numbing numbing;
-    double jitter_m; /* hand jitter (SD of a stroke's lateral wander) */
+    double jitter_m;    /* hand jitter (SD of a stroke's lateral wander) */
+    int sessions;       /* sessions in the series, each the same protocol */
+    double interval_s;  /* from the start of one session to the start of the next */
+    double follow_up_s; /* follow-up after the last session */
     int n_zones;
     nd_zone_plan zones[ND_ZONE_COUNT]; /* in treatment order; each zone at most once */
 } nd_protocol;

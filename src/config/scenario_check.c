@@ -171,7 +171,11 @@ static nd_status check_numbing(const checker *c)
     if (n->cream == ND_CREAM_NONE && n->occluded)
         return fail(c, ND_F_OCCLUDED, -1, ND_F_CREAM,
                     "is true but no cream is applied (cream: none); name the cream or set false");
-    return check_range(c, ND_F_JITTER, -1, c->sc);
+    nd_status st2 = check_range(c, ND_F_JITTER, -1, c->sc);
+    if (!st2) st2 = check_range(c, ND_F_SESSIONS, -1, c->sc);
+    if (!st2) st2 = check_range(c, ND_F_INTERVAL, -1, c->sc);
+    if (!st2) st2 = check_range(c, ND_F_FOLLOW_UP, -1, c->sc);
+    return st2;
 }
 
 static nd_status check_plan(const checker *c, int z)

@@ -61,6 +61,14 @@ const nd_field_spec nd_fields[ND_F_COUNT] = {
     [ND_F_OCCLUDED] = {"occluded", ND_SEC_NUMBING, ND_FT_OTHER, "", 1, 0, 0, ND_KINDS_ALL, NULL, 0},
     [ND_F_JITTER] = {"jitter_mm", ND_SEC_PROTOCOL, ND_FT_REAL, "mm", 1e-3, 0, 5, ND_KINDS_ALL, NULL,
                      SC(protocol.jitter_m)},
+    /* A series: Harris 2015 found a median of 3 sessions 4 weeks apart; clinics
+     * rarely go beyond 8, and more than 20 is not a protocol. */
+    [ND_F_SESSIONS] = {"sessions", ND_SEC_PROTOCOL, ND_FT_INT, "", 1, 1, 20, ND_KINDS_ALL, NULL,
+                       SC(protocol.sessions)},
+    [ND_F_INTERVAL] = {"interval_days", ND_SEC_PROTOCOL, ND_FT_REAL, "days", 86400, 1, 365,
+                       ND_KINDS_ALL, NULL, SC(protocol.interval_s)},
+    [ND_F_FOLLOW_UP] = {"follow_up_days", ND_SEC_PROTOCOL, ND_FT_REAL, "days", 86400, 0, 730,
+                        ND_KINDS_ALL, NULL, SC(protocol.follow_up_s)},
     [ND_F_ZONE] = {"zone", ND_SEC_ZONE, ND_FT_OTHER, "", 1, 0, 0, ND_KINDS_ALL, NULL, 0},
     /* depth_mm for a roller or stamp has its own message (it names the needle length). */
     [ND_F_DEPTH] = {"depth_mm", ND_SEC_ZONE, ND_FT_REAL, "mm", 1e-3, 0.05, 3.0, ND_KINDS_MOTOR,

@@ -295,6 +295,8 @@ static nd_status load_model_defaults(nd_model_defaults *d, const nd_scenario *sc
         {"overlap", offsetof(nd_model_defaults, overlap)},
         {"jitter_m", offsetof(nd_model_defaults, jitter_m)},
         {"motor_stroke_m", offsetof(nd_model_defaults, motor_stroke_m)},
+        {"interval_s", offsetof(nd_model_defaults, interval_s)},
+        {"follow_up_s", offsetof(nd_model_defaults, follow_up_s)},
     };
     nd_table *t = NULL;
     nd_status st = nd_params_load(sc->params, sc->n_params, &t, err);

@@ -16,6 +16,7 @@ typedef struct {
     double roller_force_n, stamp_force_n;
     double stamp_press_speed_m_s, stamp_rate_hz;
     double dwell_s, overlap, jitter_m, motor_stroke_m;
+    double interval_s, follow_up_s;
 } nd_model_defaults;
 
 typedef struct {

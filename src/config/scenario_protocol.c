@@ -339,6 +339,23 @@ nd_status nd_load_protocol(nd_loader *L, const nd_ynode *protocol)
         L->map->at[ND_F_JITTER] = nd_loc_of(v);
         if ((st = nd_load_field(L, ND_F_JITTER, v, "protocol.jitter_mm", L->sc))) return st;
     }
+    /* The series: one session, then 4 weeks apart (Harris 2015's median), and
+     * followed up for 3 months (Kenkel 2021 and El-Domyati 2015 measured at 1-3 months). */
+    L->sc->protocol.sessions = 1;
+    L->sc->protocol.interval_s = L->def.interval_s;
+    L->sc->protocol.follow_up_s = L->def.follow_up_s;
+    static const struct {
+        nd_field f;
+        const char *path;
+    } series[] = {{ND_F_SESSIONS, "protocol.sessions"},
+                  {ND_F_INTERVAL, "protocol.interval_days"},
+                  {ND_F_FOLLOW_UP, "protocol.follow_up_days"}};
+    for (size_t i = 0; i < sizeof series / sizeof series[0]; i++) {
+        v = nd_ymap_get(L->r.doc, protocol, nd_fields[series[i].f].key);
+        if (!v) continue;
+        L->map->at[series[i].f] = nd_loc_of(v);
+        if ((st = nd_load_field(L, series[i].f, v, series[i].path, L->sc))) return st;
+    }
     zone_keys dk;
     if ((st = read_defaults(L, protocol, &dk))) return st;
     return read_zones(L, protocol, &dk);
