@@ -48,6 +48,8 @@ const nd_scenario *nd_session_scenario(const nd_session *s);
 const nd_face *nd_session_face(const nd_session *s);
 const nd_skin *nd_session_skin(const nd_session *s);
 const nd_field *nd_session_field(const nd_session *s);
+/* data/parameters.csv with the scenario's model_parameters applied. */
+const nd_table *nd_session_params(const nd_session *s);
 /* Needle events of the last run, and its session end time (s). */
 unsigned long long nd_session_events(const nd_session *s);
 /* Threads the last run used. */

@@ -219,6 +219,10 @@ const nd_skin *nd_session_skin(const nd_session *s)
 {
     return s->skin;
 }
+const nd_table *nd_session_params(const nd_session *s)
+{
+    return s->params;
+}
 const nd_field *nd_session_field(const nd_session *s)
 {
     return s->field;

@@ -12,10 +12,11 @@
 #include <cmocka.h>
 
 #include "needle/data.h"
+#include "needle/outcome.h"
 #include "needle/scenario.h"
 #include "needle/session.h"
 
-enum { PEN, ROLLER, STAMP, ESTAMP };
+enum { PEN, ROLLER, STAMP, ESTAMP, SERIES };
 static const char *const SCENARIOS[] = {
     [PEN] = "device: {preset: pen_12}\n"
             "protocol: {zones: [{zone: forehead, depth_mm: 0.5}]}\n",
@@ -25,11 +26,34 @@ static const char *const SCENARIOS[] = {
               "protocol: {zones: [{zone: chin, passes: 2}]}\n",
     [ESTAMP] = "device: {preset: estamp_35}\n"
                "protocol: {zones: [{zone: chin, depth_mm: 1.0}]}\n",
+    [SERIES] = "device: {preset: pen_12}\n"
+               "protocol:\n  numbing: {cream: emla, application_min: 30}\n"
+               "  sessions: 3\n  zones: [{zone: cheek_left, depth_mm: 1.5}]\n",
 };
 
-typedef enum { DENSITY, DEPTH, RETICULAR, CV, DURATION, COVERAGE } metric;
-static const char *const METRIC_NAMES[] = {"punctures/cm2", "depth mean mm", "reticular fraction",
-                                           "uniformity CV", "session end s", "coverage"};
+typedef enum {
+    DENSITY,
+    DEPTH,
+    RETICULAR,
+    CV,
+    DURATION,
+    COVERAGE,
+    ANALGESIA,
+    PAIN,
+    BLEEDING,
+    BRUISING,
+    DOWNTIME,
+    EDEMA,
+    CHANNELS,
+    COLLAGEN,
+    ELASTIN,
+    PIH,
+} metric;
+static const char *const METRIC_NAMES[] = {
+    "punctures/cm2", "depth mean mm", "reticular fraction", "uniformity CV", "session end s",
+    "coverage",      "analgesia mm",  "pain VAS",           "bleeding /cm2", "bruising risk",
+    "downtime days", "edema peak",    "channel t1/2 h",     "collagen I",    "elastin",
+    "PIH risk"};
 
 /* The read-out of one run with one parameter overridden. */
 static double run(int scenario, const char *param, double value, metric m)
@@ -47,10 +71,18 @@ static double run(int scenario, const char *param, double value, metric m)
     }
     nd_session *s;
     assert_int_equal(nd_session_create(&sc, &s, &e), ND_OK);
-    nd_run_options o = {0, NULL, NULL, NULL, NULL};
-    assert_int_equal(nd_session_run(s, &o, &e), ND_OK);
+    nd_run_options opts = {0, NULL, NULL, NULL, NULL};
+    assert_int_equal(nd_session_run(s, &opts, &e), ND_OK);
     nd_zone_stats z;
     nd_field_zone_stats(nd_session_field(s), sc.protocol.zones[0].zone, &z);
+    nd_outcome_params mid, lo, hi;
+    assert_int_equal(nd_outcome_params_load(nd_session_params(s), ND_PARAM_VALUE, &mid, &e), ND_OK);
+    assert_int_equal(nd_outcome_params_load(nd_session_params(s), ND_PARAM_LOW, &lo, &e), ND_OK);
+    assert_int_equal(nd_outcome_params_load(nd_session_params(s), ND_PARAM_HIGH, &hi, &e), ND_OK);
+    nd_outcome_input in;
+    nd_outcome_input_from_field(nd_session_field(s), sc.protocol.zones[0].zone, &in);
+    nd_zone_outcome o;
+    assert_int_equal(nd_outcome_zone(&mid, &lo, &hi, &sc, &in, &o, &e), ND_OK);
     double v = 0;
     switch (m) {
     case DENSITY:
@@ -70,6 +102,36 @@ static double run(int scenario, const char *param, double value, metric m)
         break;
     case COVERAGE:
         v = z.coverage_fraction;
+        break;
+    case ANALGESIA:
+        v = o.anesthesia_depth_m * 1e3;
+        break;
+    case PAIN:
+        v = o.pain_vas.mid;
+        break;
+    case BLEEDING:
+        v = o.bleeding_points_per_cm2.mid;
+        break;
+    case BRUISING:
+        v = o.bruising_risk.mid;
+        break;
+    case DOWNTIME:
+        v = o.downtime_days.mid;
+        break;
+    case EDEMA:
+        v = o.edema_peak;
+        break;
+    case CHANNELS:
+        v = o.channel_half_life_h;
+        break;
+    case COLLAGEN:
+        v = o.collagen_I_rel.mid;
+        break;
+    case ELASTIN:
+        v = o.elastin_rel.mid;
+        break;
+    case PIH:
+        v = o.pih_risk.mid;
         break;
     }
     nd_session_free(s);
@@ -105,6 +167,24 @@ static const struct {
     {"glide_speed_m_s", PEN, DENSITY, -1}, /* fewer cycles per mm */
     {"dwell_s", ESTAMP, DENSITY, +1},      /* more cycles per spot */
     {"motor_stroke_m", PEN, DEPTH, +1},    /* faster entry at the same setting */
+    {"follow_up_s", SERIES, COLLAGEN, -1}, /* remodelling has longer to undo the gain */
+    {"lmx4_lag_s", SERIES, ANALGESIA, 0},  /* the series uses EMLA: no effect expected */
+    {"blt_rate_m_sqrt_s", SERIES, ANALGESIA, 0},
+    {"blt_lag_s", SERIES, ANALGESIA, 0},
+    {"unoccluded_factor", SERIES, ANALGESIA, +1}, /* open EMLA penetrates faster */
+    {"analgesia_fade_s", SERIES, PAIN, 0},
+    {"bleed_probability", SERIES, BLEEDING, +1},
+    {"bruise_per_deep_puncture", SERIES, BRUISING, +1},
+    {"erythema_half_dose_mm_cm2", SERIES, DOWNTIME, -1}, /* the same dose reddens less */
+    {"erythema_visible", SERIES, DOWNTIME, -1},
+    {"edema_gain", SERIES, EDEMA, +1},
+    {"channel_ref_depth_m", SERIES, CHANNELS, -1}, /* deeper reference: shorter at this depth */
+    {"collagen_capacity", SERIES, COLLAGEN, +1},
+    {"elastin_gain", SERIES, ELASTIN, +1},
+    {"elastin_tau_s", SERIES, ELASTIN, +1},
+    {"wound_radius_m", ROLLER, COLLAGEN, +1}, /* sparse punctures: more of the zone stimulated */
+    {"pih_type_factor_light", SERIES, PIH, +1},
+    {"pih_type_factor_vi", SERIES, PIH, 0}, /* the patient is type III */
 };
 
 static void every_assumption_has_a_measured_effect(void **state)
