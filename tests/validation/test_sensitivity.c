@@ -12,11 +12,12 @@
 #include <cmocka.h>
 
 #include "needle/data.h"
+#include "needle/indication.h"
 #include "needle/outcome.h"
 #include "needle/scenario.h"
 #include "needle/session.h"
 
-enum { PEN, ROLLER, STAMP, ESTAMP, SERIES };
+enum { PEN, ROLLER, STAMP, ESTAMP, SERIES, STRONG };
 static const char *const SCENARIOS[] = {
     [PEN] = "device: {preset: pen_12}\n"
             "protocol: {zones: [{zone: forehead, depth_mm: 0.5}]}\n",
@@ -29,6 +30,9 @@ static const char *const SCENARIOS[] = {
     [SERIES] = "device: {preset: pen_12}\n"
                "protocol:\n  numbing: {cream: emla, application_min: 30}\n"
                "  sessions: 3\n  zones: [{zone: cheek_left, depth_mm: 1.5}]\n",
+    [STRONG] = "device: {preset: pen_36}\n"
+               "protocol: {sessions: 8, interval_days: 21, follow_up_days: 30,\n"
+               "  zones: [{zone: forehead, depth_mm: 2.0, passes: 4}]}\n",
 };
 
 typedef enum {
@@ -48,12 +52,13 @@ typedef enum {
     COLLAGEN,
     ELASTIN,
     PIH,
+    WRINKLES,
 } metric;
 static const char *const METRIC_NAMES[] = {
     "punctures/cm2", "depth mean mm", "reticular fraction", "uniformity CV", "session end s",
     "coverage",      "analgesia mm",  "pain VAS",           "bleeding /cm2", "bruising risk",
     "downtime days", "edema peak",    "channel t1/2 h",     "collagen I",    "elastin",
-    "PIH risk"};
+    "PIH risk",      "wrinkle grade"};
 
 /* The read-out of one run with one parameter overridden. */
 static double run(int scenario, const char *param, double value, metric m)
@@ -133,6 +138,14 @@ static double run(int scenario, const char *param, double value, metric m)
     case PIH:
         v = o.pih_risk.mid;
         break;
+    case WRINKLES: {
+        double cap;
+        nd_indication_result r;
+        assert_int_equal(nd_param(nd_session_params(s), "indication_cap", &cap, &e), ND_OK);
+        assert_int_equal(nd_indication_expect(&sc, 0, &mid, cap, ND_IND_WRINKLES, &r, &e), ND_OK);
+        v = r.value.mid;
+        break;
+    }
     }
     nd_session_free(s);
     return v;
@@ -184,7 +197,9 @@ static const struct {
     {"elastin_tau_s", SERIES, ELASTIN, +1},
     {"wound_radius_m", ROLLER, COLLAGEN, +1}, /* sparse punctures: more of the zone stimulated */
     {"pih_type_factor_light", SERIES, PIH, +1},
-    {"pih_type_factor_vi", SERIES, PIH, 0}, /* the patient is type III */
+    {"pih_type_factor_vi", SERIES, PIH, 0},
+    {"indication_cap", STRONG, WRINKLES, -1},
+    /* a stronger series is credited more (grades < 0) */ /* the patient is type III */
 };
 
 static void every_assumption_has_a_measured_effect(void **state)
