@@ -6,23 +6,6 @@
 
 #include "needle/data.h"
 
-static const char *const ZONE_NAMES[ND_ZONE_COUNT] = {
-    "forehead",
-    "glabella",
-    "temple_left",
-    "temple_right",
-    "periorbital_left",
-    "periorbital_right",
-    "nose",
-    "cheek_left",
-    "cheek_right",
-    "upper_lip",
-    "chin",
-    "jawline_left",
-    "jawline_right",
-    "neck",
-};
-
 /* The anatomical site each zone's layer data comes from (data/skin_layers.csv). */
 static const char *const ZONE_SITES[ND_ZONE_COUNT] = {
     "forehead", "glabella", "temple",    "temple", "periorbital", "periorbital", "nose",
@@ -43,6 +26,7 @@ static const struct {
 };
 #define NGROUPS (sizeof GROUPS / sizeof GROUPS[0])
 
+/* Every name a user may write: the zones in id order, then the groups. */
 static const char *const ALL_NAMES[] = {
     "forehead",
     "glabella",
@@ -66,6 +50,8 @@ static const char *const ALL_NAMES[] = {
     "full_face",
     NULL,
 };
+
+#define ZONE_NAMES ALL_NAMES /* the first ND_ZONE_COUNT entries */
 
 const char *nd_zone_name(int zone)
 {
