@@ -34,8 +34,11 @@ static const char *SIMULATE_HELP =
     "                       totals; the scenario with every default filled in\n"
     "  zones.csv            the same, one row per zone\n"
     "  field.csv            per grid cell: density, depth, layers, repeat hits\n"
-    "  figures/density.png  face map of punctures per cm^2\n"
-    "  figures/depth.png    face map of mean depth reached\n"
+    "  histograms.csv       per zone: depth histogram in 10 um bins\n"
+    "  report.html          the practitioner's report: warnings, what the numbers\n"
+    "                       mean, a table per zone, face maps, depth histograms\n"
+    "  figures/             the report's figures as PNG: density, depth, layer,\n"
+    "                       coverage, depth_histograms\n"
     "  punctures.csv        with --raw-punctures only\n"
     "\n"
     "Scenario files are YAML; keys carry their units (depth_mm, speed_mm_s).\n"
@@ -76,6 +79,8 @@ int cli_help(const char *command)
         fputs(CHECK_HELP, stdout);
     else if (!strcmp(command, "presets"))
         fputs(PRESETS_HELP, stdout);
+    else if (!strcmp(command, "report"))
+        return cli_report_help();
     else {
         fprintf(stderr, "needle: no help for unknown command '%s'\n", command);
         return 2;
@@ -130,6 +135,14 @@ static void print_summary(const nd_session *s, const char *dir, double wall)
                100 * z.layer_fraction[3], 100 * z.layer_fraction[4], 100 * z.coverage_fraction);
     }
     printf("\nRun folder: %s/\n", dir);
+    cli_print_report_path(dir);
+}
+
+void cli_print_report_path(const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--; /* "out/run/" prints as out/run/report.html */
+    printf("Report: %.*s/report.html\n", (int)n, dir);
 }
 
 int cli_simulate(int argc, char **argv)

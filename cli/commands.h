@@ -7,9 +7,14 @@
 int cli_simulate(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_presets(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_report_help(void);
 int cli_help(const char *command);
 
 /* Print "needle: error: file:line:col: field: message" and return the exit code. */
 int cli_fail(const nd_error *err);
+
+/* Print "Report: DIR/report.html", the line a user opens in a browser. */
+void cli_print_report_path(const char *dir);
 
 #endif

@@ -13,6 +13,7 @@ static const char *USAGE =
     "\n"
     "Commands:\n"
     "  simulate [SCENARIO.yaml]   simulate a session; writes a run folder\n"
+    "  report RUN_DIR             draw a run folder's report.html again\n"
     "  check SCENARIO.yaml        validate a scenario file without running it\n"
     "  presets                    list the built-in device presets\n"
     "  help [COMMAND]             show help for a command\n"
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
         return cli_help(argv[2]);
     }
     if (!strcmp(cmd, "simulate")) return cli_simulate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cli_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "presets")) return cli_presets(argc - 1, argv + 1);
     fprintf(stderr, "needle: unknown command '%s'\n\n", cmd);

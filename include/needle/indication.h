@@ -43,6 +43,10 @@ nd_status nd_indication_expect(const nd_scenario *sc, int zone_plan, const nd_ou
                                double cap, int indication, nd_indication_result *out,
                                nd_error *err);
 
+/* The expectation for an indication in a finished session's outcome set
+ * (worked out on nd_outcome_set_indication_zone), or NULL if none. */
+const nd_indication_result *nd_outcome_set_indication(const nd_outcome_set *o, int indication);
+
 #ifdef __cplusplus
 }
 #endif

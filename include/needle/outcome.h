@@ -108,6 +108,23 @@ nd_status nd_outcome_timecourse(const nd_outcome_params *p, const nd_scenario *s
  * Returns the count (at most max). */
 int nd_outcome_sample_times(const nd_scenario *sc, double session_end_s, double *times, int max);
 
+/* Every read-out of a finished session: per-zone outcomes, their time
+ * courses, and the expected improvement per indication. */
+typedef struct nd_outcome_set nd_outcome_set;
+struct nd_session;
+
+/* Run the outcome models on a finished session.  The indications are worked
+ * out for the largest treated zone. */
+nd_status nd_outcome_set_create(const struct nd_session *s, nd_outcome_set **out, nd_error *err);
+void nd_outcome_set_free(nd_outcome_set *o);
+
+/* The outcome of a zone, or NULL when the zone was not treated. */
+const nd_zone_outcome *nd_outcome_set_zone(const nd_outcome_set *o, int zone);
+/* A zone's time course: *n rows (NULL when not treated). */
+const nd_timecourse_row *nd_outcome_set_timecourse(const nd_outcome_set *o, int zone, int *n);
+/* The zone the indications were worked out on. */
+int nd_outcome_set_indication_zone(const nd_outcome_set *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,7 @@
 /*
- * needle — what a run leaves behind: summary.json, zones.csv, field.csv and
- * face-map figures, written into a run folder that appears whole or not at all.
+ * needle — what a run leaves behind: summary.json, zones.csv, field.csv,
+ * histograms.csv, figures and the practitioner's report (report.html), written
+ * into a run folder that appears whole or not at all.
  */
 #ifndef NEEDLE_REPORT_H
 #define NEEDLE_REPORT_H
@@ -36,18 +37,40 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err);
 /* field.csv: one row per cell that lies in a zone. */
 nd_status nd_write_field_csv(const nd_run_view *run, FILE *out, nd_error *err);
 
+/* histograms.csv: each treated zone's depth histogram (zone, depth_lo_mm,
+ * depth_hi_mm, punctures) in 10 um bins, up to its deepest puncture. */
+nd_status nd_write_histograms_csv(const nd_run_view *run, FILE *out, nd_error *err);
+
+/* timecourse.csv: the outcome models' time courses, one row per treated zone
+ * and sample time (src/report/timecourse_csv.c; see needle/outcome.h). */
+typedef struct nd_outcome_set nd_outcome_set;
+nd_status nd_write_timecourse_csv(const nd_scenario *sc, const nd_outcome_set *o, FILE *out,
+                                  nd_error *err);
+
 typedef enum {
-    ND_MAP_DENSITY, /* punctures per cm^2 */
-    ND_MAP_DEPTH,   /* mean depth reached, mm */
+    ND_MAP_DENSITY,  /* punctures per cm^2 */
+    ND_MAP_DEPTH,    /* mean depth reached, mm */
+    ND_MAP_LAYER,    /* deepest layer any puncture in the cell reached */
+    ND_MAP_COVERAGE, /* share of the cell's 8 x 8 sub-squares punctured */
 } nd_map_kind;
 
-/* A PNG face map of one field quantity with zone outlines, names and a colour bar. */
+/* A PNG face map of one field quantity with zone outlines, names and a colour
+ * bar or legend. */
 nd_status nd_figure_face_map(const nd_run_view *run, nd_map_kind kind, const char *png_path,
                              nd_error *err);
 
 /* Write all of the above into dir (which must exist): summary.json, zones.csv,
- * field.csv, figures/density.png, figures/depth.png. */
+ * field.csv, histograms.csv, the figures in figures/ (density.png, depth.png,
+ * layer.png, coverage.png, depth_histograms.png) and the practitioner's
+ * report, report.html, which carries the same figures inline. */
 nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error *err);
+
+/* Draw report.html and its figures again from the files of an existing run
+ * folder, without simulating.  A folder that is missing, is not a run folder,
+ * or holds a malformed file is ND_ERR_INPUT naming the file and line, and
+ * leaves the folder as it was: report.html is written under a temporary name
+ * and renamed into place only when complete. */
+nd_status nd_report_from_dir(const char *dir, nd_error *err);
 
 /* A run folder written under a temporary name and renamed into place when
  * complete, so a failed run leaves nothing behind and a reader never sees

@@ -1,10 +1,14 @@
 /* viridis as 16 evenly spaced anchors with linear interpolation; see colormap.h. */
 #include "report/colormap.h"
 
+#include <math.h>
+#include <stdio.h>
+
+#include "needle/skin.h"
+
 /* Entries 0, 17, 34, ..., 255 of matplotlib's 256-entry _viridis_data (CC0);
  * they equal R's viridis(16).  Between anchors the published map is smooth
  * enough that linear interpolation stays within about one 8-bit step of it. */
-#define ND_VIRIDIS_ANCHORS 16
 static const double viridis_anchor[ND_VIRIDIS_ANCHORS][3] = {
     {0.267004, 0.004874, 0.329415}, /* #440154 */
     {0.282656, 0.100196, 0.422160}, /* #481a6c */
@@ -35,4 +39,36 @@ nd_rgb nd_viridis(double t)
     const double *a = viridis_anchor[k], *b = viridis_anchor[k + 1];
     nd_rgb c = {a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])};
     return c;
+}
+
+/* Surface to depth: yellow, orange, sky blue, blue, vermillion.  Warm for the
+ * epidermis, blue for the dermis, and the most alarming hue for fat, the
+ * layer a facial treatment should not reach. */
+nd_rgb nd_layer_colour(int layer)
+{
+    static const nd_rgb okabe_ito[ND_LAYER_COUNT] = {
+        {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* stratum corneum: yellow */
+        {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0}, /* viable epidermis: orange */
+        {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0}, /* papillary dermis: sky blue */
+        {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0}, /* reticular dermis: blue */
+        {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* subcutaneous fat: vermillion */
+    };
+    nd_rgb grey = {0.6, 0.6, 0.6};
+    return layer >= 0 && layer < ND_LAYER_COUNT ? okabe_ito[layer] : grey;
+}
+
+nd_rgb nd_rgb_tint(nd_rgb c, double t)
+{
+    nd_rgb r = {c.r + t * (1 - c.r), c.g + t * (1 - c.g), c.b + t * (1 - c.b)};
+    return r;
+}
+
+static int byte(double v)
+{
+    return v <= 0 ? 0 : v >= 1 ? 255 : (int)lround(v * 255);
+}
+
+void nd_rgb_hex(nd_rgb c, char buf[8])
+{
+    snprintf(buf, 8, "#%02x%02x%02x", byte(c.r), byte(c.g), byte(c.b));
 }

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "report/report_render.h"
+#include "report/rundata.h"
 
 typedef nd_status (*table_writer)(const nd_run_view *run, FILE *out, nd_error *err);
 
@@ -60,29 +62,13 @@ nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error 
     if ((s = write_file(run, dir, "summary.json", nd_write_summary_json, err)) != ND_OK) return s;
     if ((s = write_file(run, dir, "zones.csv", nd_write_zones_csv, err)) != ND_OK) return s;
     if ((s = write_file(run, dir, "field.csv", nd_write_field_csv, err)) != ND_OK) return s;
-
-    char *figures = join(dir, "figures");
-    if (!figures) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
-    if (mkdir(figures, 0777) != 0 && errno != EEXIST) {
-        char ebuf[128];
-        s = nd_error_at(err, ND_ERR_IO, figures, 0, 0, NULL, "cannot create folder: %s",
-                        errstr(errno, ebuf, sizeof ebuf));
-        free(figures);
+    if ((s = write_file(run, dir, "histograms.csv", nd_write_histograms_csv, err)) != ND_OK)
         return s;
-    }
-    static const struct {
-        const char *name;
-        nd_map_kind kind;
-    } maps[] = {{"density.png", ND_MAP_DENSITY}, {"depth.png", ND_MAP_DEPTH}};
-    for (size_t k = 0; k < sizeof maps / sizeof maps[0] && s == ND_OK; k++) {
-        char *png = join(figures, maps[k].name);
-        if (!png) {
-            s = nd_error_set(err, ND_ERR_NOMEM, "out of memory");
-            break;
-        }
-        s = nd_figure_face_map(run, maps[k].kind, png, err);
-        free(png);
-    }
-    free(figures);
+    /* The report is drawn from the same run data `needle report` reads back
+     * from these files, so the two draw the same page. */
+    nd_rundata *rd;
+    if ((s = nd_rundata_from_view(run, &rd, err)) != ND_OK) return s;
+    s = nd_report_render(rd, dir, 0, err);
+    nd_rundata_free(rd);
     return s;
 }

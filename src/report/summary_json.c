@@ -6,6 +6,7 @@
 #include "needle/report.h"
 
 #include "report/json_writer.h"
+#include "report/labels.h"
 
 #ifndef ND_VERSION
 #define ND_VERSION "unknown"
@@ -21,12 +22,6 @@ static void echo(nd_json *j, const char *key, double v)
     nd_json_kv_number_prec(j, key, v, ECHO_DIGITS);
 }
 
-static const char *fitzpatrick_roman(int type)
-{
-    static const char *const roman[] = {"I", "II", "III", "IV", "V", "VI"};
-    return (type >= 1 && type <= 6) ? roman[type - 1] : NULL;
-}
-
 static const char *sex_name(nd_sex sex)
 {
     return sex == ND_SEX_MALE ? "male" : "female";
@@ -38,7 +33,7 @@ static void write_patient(nd_json *j, const nd_patient *p)
     nd_json_begin_object(j);
     echo(j, "age_y", p->age_y);
     nd_json_kv_string(j, "sex", sex_name(p->sex));
-    nd_json_kv_string(j, "fitzpatrick", fitzpatrick_roman(p->fitzpatrick));
+    nd_json_kv_string(j, "fitzpatrick", nd_label_fitzpatrick(p->fitzpatrick));
     nd_json_end_object(j);
 }
 
@@ -47,7 +42,9 @@ static void write_device(nd_json *j, const nd_device_spec *d)
     nd_json_key(j, "device");
     nd_json_begin_object(j);
     nd_json_kv_string(j, "kind", nd_device_kind_name(d->kind));
-    nd_json_kv_string(j, "preset", d->preset[0] ? d->preset : NULL);
+    /* A device built from fields alone has no preset: the key is left out, as
+     * the scenario schema has no "no preset" value and the echo must load. */
+    if (d->preset[0]) nd_json_kv_string(j, "preset", d->preset);
     echo(j, "needle_length_mm", d->needle_length_m * 1e3);
     echo(j, "needle_diameter_mm", d->needle_diameter_m * 1e3);
     echo(j, "tip_radius_um", d->tip_radius_m * 1e6);

@@ -33,6 +33,23 @@ static void layer_header(FILE *out)
     for (int l = 0; l < ND_LAYER_COUNT; l++) fprintf(out, ",layer_%s", nd_layer_name(l));
 }
 
+/* Depth of the bottom of SC, epidermis, papillary and reticular dermis: the
+ * cumulative zone-mean thicknesses.  Empty without a skin (a run view made
+ * by hand). */
+static void layer_bottoms(FILE *out, const nd_skin *skin, int zone)
+{
+    const nd_zone_layers *zl = skin ? nd_skin_zone(skin, zone) : NULL;
+    double depth_m = 0;
+    for (int l = 0; l < ND_LAYER_FAT; l++) {
+        if (!zl) {
+            fputc(',', out);
+            continue;
+        }
+        depth_m += zl->thickness_m[l];
+        num(out, depth_m * 1e3);
+    }
+}
+
 static nd_status finish(FILE *out, const char *what, nd_error *err)
 {
     if (ferror(out)) return nd_error_set(err, ND_ERR_IO, "%s: write failed", what);
@@ -48,7 +65,11 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
           "depth_max_mm",
           out);
     layer_header(out);
-    fputs(",coverage_fraction,uniformity_cv,repeat_fraction,t_start_s,t_end_s\n", out);
+    /* Then what the report draws against the numbers: the zone's setting and
+     * its mean layer boundaries, so a run folder holds all the report needs. */
+    fputs(",coverage_fraction,uniformity_cv,repeat_fraction,t_start_s,t_end_s,depth_setting_mm,"
+          "sc_bottom_mm,epidermis_bottom_mm,papillary_bottom_mm,reticular_bottom_mm\n",
+          out);
     for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++) {
         nd_zone_stats st;
         nd_field_zone_stats(run->field, pr->zones[k].zone, &st);
@@ -68,6 +89,8 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
         num(out, st.repeat_fraction);
         num(out, st.t_start_s);
         num(out, st.t_end_s);
+        num(out, pr->zones[k].depth_m * 1e3);
+        layer_bottoms(out, run->skin, st.zone);
         fputc('\n', out);
     }
     return finish(out, "zones.csv", err);

@@ -1,0 +1,582 @@
+/* The practitioner's report: run data read back from a run folder (the same
+ * numbers as the run in memory), refusals of bad run folders, HTML escaping
+ * of what a user typed, and the warnings drawn from the numbers. */
+#define _XOPEN_SOURCE 700 /* mkdtemp, nftw, open_memstream */
+
+#include <dirent.h>
+#include <ftw.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "needle/report.h"
+#include "needle/scenario.h"
+#include "needle/session.h"
+#include "report/findings.h"
+#include "report/html_escape.h"
+#include "report/html_report.h"
+#include "report/rundata.h"
+
+/* Fontconfig, under cairo's text, keeps its configuration for the life of the
+ * process; not a leak of ours (read by LeakSanitizer in sanitizer builds). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\n";
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int rm_entry(const char *p, const struct stat *sb, int t, struct FTW *ftw)
+{
+    (void)sb;
+    (void)t;
+    (void)ftw;
+    return remove(p);
+}
+
+static void rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *make_tmp(void)
+{
+    char templ[] = "/tmp/nd_test_html_XXXXXX";
+    assert_non_null(mkdtemp(templ));
+    return strdup(templ);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void path_in(char *buf, size_t size, const char *dir, const char *name)
+{
+    snprintf(buf, size, "%s/%s", dir, name);
+}
+
+/* Replace the first occurrence of from in the file with to. */
+static void edit_file(const char *path, const char *from, const char *to)
+{
+    char *text = read_file(path);
+    assert_non_null(text);
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t n = strlen(text) + strlen(to) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    write_file(path, out);
+    free(out);
+    free(text);
+}
+
+/* Entries of dir whose name contains part (0 when there is no dir). */
+static int count_named(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, part)) n++;
+    closedir(d);
+    return n;
+}
+
+static void assert_close(double a, double b, double rel)
+{
+    double tol = rel * fmax(fabs(a), fabs(b)) + 1e-12;
+    if (!(fabs(a - b) <= tol)) fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
+}
+
+/* ---- a small real run, shared by the tests that need one ---------------- */
+
+typedef struct {
+    nd_session *session;
+    nd_run_view view;
+    char *dir; /* a run folder written from it */
+} run_fixture;
+
+/* Three zones of the default pen session, one thread: a real run with a
+ * skin, so the folder holds layer boundaries, in well under a second. */
+static int run_setup(void **state)
+{
+    run_fixture *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    nd_error e;
+    nd_scenario sc;
+    assert_int_equal(nd_scenario_default(&sc, &e), ND_OK);
+    snprintf(sc.name, sizeof sc.name, "round trip <b>&</b> \"quotes\"");
+    nd_zone_plan keep[3];
+    int n = 0;
+    for (int k = 0; k < sc.protocol.n_zones && n < 3; k++) {
+        int z = sc.protocol.zones[k].zone;
+        if (z == ND_ZONE_FOREHEAD || z == ND_ZONE_NOSE || z == ND_ZONE_CHEEK_LEFT)
+            keep[n++] = sc.protocol.zones[k];
+    }
+    assert_int_equal(n, 3);
+    memcpy(sc.protocol.zones, keep, sizeof keep);
+    sc.protocol.n_zones = n;
+    assert_int_equal(nd_session_create(&sc, &r->session, &e), ND_OK);
+    nd_run_options opt = {1, NULL, NULL, NULL, NULL};
+    assert_int_equal(nd_session_run(r->session, &opt, &e), ND_OK);
+    nd_run_view v = {nd_session_scenario(r->session),
+                     nd_session_face(r->session),
+                     nd_session_skin(r->session),
+                     nd_session_field(r->session),
+                     1,
+                     0};
+    r->view = v;
+    r->dir = make_tmp();
+    assert_int_equal(nd_report_write_all(&r->view, r->dir, &e), ND_OK);
+    *state = r;
+    return 0;
+}
+
+static int run_teardown(void **state)
+{
+    run_fixture *r = *state;
+    rm_tree(r->dir);
+    free(r->dir);
+    nd_session_free(r->session);
+    free(r);
+    return 0;
+}
+
+/* A copy of the fixture's run folder to spoil. */
+static char *copy_run(const run_fixture *r)
+{
+    char *dir = make_tmp();
+    static const char *const files[] = {"summary.json", "zones.csv", "field.csv", "histograms.csv",
+                                        "report.html"};
+    char from[600], to[600];
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        path_in(from, sizeof from, r->dir, files[k]);
+        path_in(to, sizeof to, dir, files[k]);
+        char *text = read_file(from);
+        assert_non_null(text);
+        write_file(to, text);
+        free(text);
+    }
+    return dir;
+}
+
+/* ---- round trip --------------------------------------------------------- */
+
+static void compare_scenarios(const nd_scenario *a, const nd_scenario *b)
+{
+    assert_string_equal(a->name, b->name);
+    assert_int_equal(a->seed, b->seed);
+    assert_close(a->patient.age_y, b->patient.age_y, 1e-12);
+    assert_int_equal(a->patient.sex, b->patient.sex);
+    assert_int_equal(a->patient.fitzpatrick, b->patient.fitzpatrick);
+    assert_int_equal(a->device.kind, b->device.kind);
+    assert_string_equal(a->device.preset, b->device.preset);
+    assert_close(a->device.needle_length_m, b->device.needle_length_m, 1e-9);
+    assert_int_equal(nd_device_needles(&a->device), nd_device_needles(&b->device));
+    assert_int_equal(a->protocol.numbing.cream, b->protocol.numbing.cream);
+    assert_close(a->output.grid_m, b->output.grid_m, 1e-12);
+    assert_int_equal(a->protocol.n_zones, b->protocol.n_zones);
+    for (int k = 0; k < a->protocol.n_zones; k++) {
+        const nd_zone_plan *p = &a->protocol.zones[k], *q = &b->protocol.zones[k];
+        assert_int_equal(p->zone, q->zone);
+        assert_close(p->depth_m, q->depth_m, 1e-9);
+        assert_int_equal(p->passes, q->passes);
+        assert_int_equal(p->n_directions, q->n_directions);
+        assert_int_equal(p->motion, q->motion);
+        assert_close(p->speed_m_s, q->speed_m_s, 1e-9);
+    }
+}
+
+static void compare_zones(const nd_rd_zone *a, const nd_rd_zone *b)
+{
+    const nd_zone_stats *s = &a->stats, *t = &b->stats;
+    assert_int_equal(s->zone, t->zone);
+    assert_int_equal(s->cells, t->cells);
+    assert_int_equal(s->strikes, t->strikes);
+    assert_int_equal(s->punctures, t->punctures);
+    assert_true(s->punctures > 0);
+    /* The tables keep six significant digits. */
+    assert_close(s->area_cm2, t->area_cm2, 1e-5);
+    assert_close(s->punctures_per_cm2, t->punctures_per_cm2, 1e-5);
+    assert_close(s->depth_mean_m, t->depth_mean_m, 1e-5);
+    assert_close(s->depth_p95_m, t->depth_p95_m, 1e-5);
+    assert_close(s->depth_max_m, t->depth_max_m, 1e-5);
+    for (int l = 0; l < ND_LAYER_COUNT; l++)
+        assert_close(s->layer_fraction[l], t->layer_fraction[l], 1e-5);
+    assert_close(s->coverage_fraction, t->coverage_fraction, 1e-5);
+    assert_close(s->uniformity_cv, t->uniformity_cv, 1e-5);
+    assert_close(s->repeat_fraction, t->repeat_fraction, 1e-5);
+    assert_close(s->t_start_s, t->t_start_s, 1e-5);
+    assert_close(s->t_end_s, t->t_end_s, 1e-5);
+    assert_true(a->has_bounds && b->has_bounds);
+    for (int k = 0; k < ND_RD_BOUNDS; k++) {
+        assert_close(a->bottom_m[k], b->bottom_m[k], 1e-5);
+        if (k > 0) assert_true(a->bottom_m[k] > a->bottom_m[k - 1]);
+    }
+    assert_close(a->bin_m, b->bin_m, 1e-12);
+    for (int k = 0; k < ND_FIELD_ZONE_BINS; k++) assert_int_equal(a->hist[k], b->hist[k]);
+}
+
+static void rundata_round_trip(void **state)
+{
+    run_fixture *r = *state;
+    nd_error e;
+    nd_rundata *mem, *disk;
+    assert_int_equal(nd_rundata_from_view(&r->view, &mem, &e), ND_OK);
+    if (nd_rundata_load(r->dir, &disk, &e) != ND_OK)
+        fail_msg("load: %s:%d: %s", e.file, e.line, e.message);
+    assert_string_equal(mem->version, disk->version);
+    compare_scenarios(&mem->scenario, &disk->scenario);
+    assert_int_equal(mem->n_zones, 3);
+    assert_int_equal(mem->n_zones, disk->n_zones);
+    for (int k = 0; k < mem->n_zones; k++) compare_zones(&mem->zones[k], &disk->zones[k]);
+
+    assert_int_equal(mem->grid.nx, disk->grid.nx);
+    assert_int_equal(mem->grid.ny, disk->grid.ny);
+    assert_close(mem->grid.x0, disk->grid.x0, 1e-12);
+    assert_close(mem->grid.h, disk->grid.h, 1e-12);
+    long punctured = 0;
+    for (int j = 0; j < mem->grid.ny; j++) {
+        for (int i = 0; i < mem->grid.nx; i++) {
+            const nd_rd_cell *a = nd_rundata_cell(mem, i, j), *b = nd_rundata_cell(disk, i, j);
+            assert_int_equal(a->zone, b->zone);
+            assert_int_equal(a->punctures, b->punctures);
+            assert_int_equal(a->deepest_layer, b->deepest_layer);
+            assert_close(a->punctures_per_cm2, b->punctures_per_cm2, 1e-5);
+            assert_close(a->subcell_cover, b->subcell_cover, 1e-12);
+            if (a->punctures) assert_close(a->depth_mean_m, b->depth_mean_m, 1e-5);
+            punctured += a->punctures > 0;
+        }
+    }
+    assert_true(punctured > 1000);
+    assert_null(nd_rundata_cell(mem, -1, 0));
+    assert_null(nd_rundata_cell(mem, mem->grid.nx, 0));
+    nd_rundata_free(mem);
+    nd_rundata_free(disk);
+}
+
+/* `needle report` on the folder draws the page again, and only from its files. */
+static void report_from_dir_rewrites_the_page(void **state)
+{
+    run_fixture *r = *state;
+    char *dir = copy_run(r);
+    char p[600];
+    path_in(p, sizeof p, dir, "report.html");
+    assert_int_equal(remove(p), 0);
+    nd_error e;
+    assert_int_equal(nd_report_from_dir(dir, &e), ND_OK);
+    char *html = read_file(p);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "<!DOCTYPE html>"));
+    assert_non_null(strstr(html, "data-zone=\"forehead\""));
+    assert_non_null(strstr(html, "data-zone=\"cheek_left\""));
+    assert_null(strstr(html, "data-zone=\"chin\""));
+    assert_non_null(strstr(html, "</html>\n"));
+    static const char *const figs[] = {"density", "depth", "layer", "coverage", "depth_histograms"};
+    for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++) {
+        char id[64];
+        snprintf(id, sizeof id, "<figure id=\"fig-%s\">", figs[k]);
+        assert_non_null(strstr(html, id));
+        snprintf(id, sizeof id, "figures/%s.png", figs[k]);
+        path_in(p, sizeof p, dir, id);
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        assert_true(st.st_size > 1000);
+    }
+    /* No script, nothing fetched (http:// appears only in SVG namespace names). */
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "src="));
+    assert_null(strstr(html, "href=\"http"));
+    assert_null(strstr(html, "url(http"));
+    assert_null(strstr(html, "@import"));
+    free(html);
+    assert_int_equal(count_named(dir, ".tmp-"), 0);
+    rm_tree(dir);
+    free(dir);
+}
+
+/* ---- refusals ----------------------------------------------------------- */
+
+/* A bad folder is refused with the file and line, and report.html stays as it was. */
+static void expect_refused(const char *dir, const char *file_end, int line, const char *words)
+{
+    char p[600];
+    path_in(p, sizeof p, dir, "report.html");
+    char *before = read_file(p);
+    nd_error e;
+    nd_error_clear(&e);
+    assert_int_equal(nd_report_from_dir(dir, &e), ND_ERR_INPUT);
+    size_t n = strlen(e.file), m = strlen(file_end);
+    if (n < m || strcmp(e.file + n - m, file_end) != 0)
+        fail_msg("error names '%s', expected ...%s (%s)", e.file, file_end, e.message);
+    if (line) assert_int_equal(e.line, line);
+    if (!strstr(e.message, words)) fail_msg("message '%s' lacks '%s'", e.message, words);
+    char *after = read_file(p);
+    if (before) {
+        assert_non_null(after);
+        assert_string_equal(before, after);
+    } else {
+        assert_null(after);
+    }
+    free(before);
+    free(after);
+    assert_int_equal(count_named(dir, ".tmp-"), 0);
+}
+
+static void refuses_bad_run_folders(void **state)
+{
+    run_fixture *r = *state;
+    char p[600];
+
+    char *root = make_tmp();
+    path_in(p, sizeof p, root, "nope");
+    expect_refused(p, "/nope", 0, "cannot open the run folder");
+    /* A folder of something else: not touched. */
+    path_in(p, sizeof p, root, "notes.txt");
+    write_file(p, "keep\n");
+    expect_refused(root, root, 0, "not a needle run folder");
+    assert_int_equal(count_named(root, "report.html"), 0);
+    rm_tree(root);
+    free(root);
+
+    /* A malformed number in zones.csv, line 3 (the second zone, the nose). */
+    char *dir = copy_run(r);
+    path_in(p, sizeof p, dir, "zones.csv");
+    edit_file(p, "\nnose,", "\nnose,x");
+    expect_refused(dir, "/zones.csv", 3, "expected a number, found 'x");
+    rm_tree(dir);
+    free(dir);
+
+    /* A field.csv row with a field missing. */
+    dir = copy_run(r);
+    path_in(p, sizeof p, dir, "field.csv");
+    edit_file(p, ",forehead,", ",forehead");
+    expect_refused(dir, "/field.csv", 0, "the header has");
+    rm_tree(dir);
+    free(dir);
+
+    /* A run folder from before histograms.csv. */
+    dir = copy_run(r);
+    path_in(p, sizeof p, dir, "histograms.csv");
+    assert_int_equal(remove(p), 0);
+    expect_refused(dir, "/histograms.csv", 0, "cannot open");
+    rm_tree(dir);
+    free(dir);
+
+    /* A histogram that does not add up to the zone's punctures. */
+    dir = copy_run(r);
+    path_in(p, sizeof p, dir, "histograms.csv");
+    edit_file(p, "\nforehead,0,0.01,", "\nforehead,0,0.01,7");
+    expect_refused(dir, "/histograms.csv", 0, "punctures in the histogram");
+    rm_tree(dir);
+    free(dir);
+
+    /* Broken JSON: the line of the problem. */
+    dir = copy_run(r);
+    path_in(p, sizeof p, dir, "summary.json");
+    edit_file(p, "\"seed\":", "\"seed\" ");
+    expect_refused(dir, "/summary.json", 5, "malformed JSON");
+    rm_tree(dir);
+    free(dir);
+
+    /* A zone the scenario did not treat. */
+    dir = copy_run(r);
+    path_in(p, sizeof p, dir, "zones.csv");
+    edit_file(p, "\nnose,", "\nchin,");
+    expect_refused(dir, "/zones.csv", 0, "was not treated");
+    rm_tree(dir);
+    free(dir);
+}
+
+/* ---- escaping ----------------------------------------------------------- */
+
+static char *escaped(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    nd_html_escape(f, s);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void html_escapes_text(void **state)
+{
+    (void)state;
+    char *s = escaped("<script>alert(\"x\")</script> & 'co' caf\xc3\xa9 \x01");
+    assert_string_equal(s, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39; "
+                           "caf\xc3\xa9 \xef\xbf\xbd");
+    free(s);
+    s = escaped(NULL);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+/* The scenario name, typed by a user, shows as text wherever the page has
+ * it, and never as markup: in memory and after the round trip through
+ * summary.json. */
+static void page_escapes_the_scenario_name(void **state)
+{
+    run_fixture *r = *state;
+    const char *evil = "<script>alert(\"x\")</script> & 'co'";
+    const char *safe = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;";
+    nd_scenario sc = *r->view.scenario;
+    snprintf(sc.name, sizeof sc.name, "%s", evil);
+    nd_run_view v = r->view;
+    v.scenario = &sc;
+    char *dir = make_tmp();
+    nd_error e;
+    assert_int_equal(nd_report_write_all(&v, dir, &e), ND_OK);
+    char p[600];
+    path_in(p, sizeof p, dir, "report.html");
+    for (int pass = 0; pass < 2; pass++) {
+        char *html = read_file(p);
+        assert_non_null(html);
+        assert_null(strstr(html, "<script"));
+        assert_null(strstr(html, evil));
+        char title[256];
+        snprintf(title, sizeof title, "<title>%s \xe2\x80\x94 needle report</title>", safe);
+        assert_non_null(strstr(html, title));
+        char h1[256];
+        snprintf(h1, sizeof h1, "<h1>%s</h1>", safe);
+        assert_non_null(strstr(html, h1));
+        free(html);
+        /* Again, from the files. */
+        assert_int_equal(nd_report_from_dir(dir, &e), ND_OK);
+    }
+    rm_tree(dir);
+    free(dir);
+}
+
+/* ---- findings ----------------------------------------------------------- */
+
+/* Run data made by hand: zones at a setting with the given layer shares. */
+static nd_rundata *hand_made(void)
+{
+    nd_rundata *rd = calloc(1, sizeof *rd);
+    assert_non_null(rd);
+    rd->scenario.device.kind = ND_DEVICE_PEN;
+    rd->grid.h = 1e-3;
+    return rd;
+}
+
+static void add_zone(nd_rundata *rd, int zone, double set_mm, const double share[ND_LAYER_COUNT],
+                     double coverage, double cv)
+{
+    int k = rd->n_zones++;
+    rd->scenario.protocol.n_zones = rd->n_zones;
+    nd_zone_plan *p = &rd->scenario.protocol.zones[k];
+    p->zone = zone;
+    p->depth_m = set_mm * 1e-3;
+    nd_rd_zone *z = &rd->zones[k];
+    z->stats.zone = zone;
+    z->stats.punctures = z->stats.strikes = 1000;
+    z->stats.cells = 100; /* 10 punctures per cell */
+    z->stats.punctures_per_cm2 = 1500;
+    z->stats.depth_mean_m = 0.9 * p->depth_m;
+    for (int l = 0; l < ND_LAYER_COUNT; l++) z->stats.layer_fraction[l] = share[l];
+    z->stats.coverage_fraction = coverage;
+    z->stats.uniformity_cv = cv;
+    z->has_bounds = 1;
+    const double bottom_mm[ND_RD_BOUNDS] = {0.014, 0.07, 0.33, 0.98};
+    for (int b = 0; b < ND_RD_BOUNDS; b++) z->bottom_m[b] = bottom_mm[b] * 1e-3;
+}
+
+static void warnings_name_zones_and_numbers(void **state)
+{
+    (void)state;
+    static const double fat[ND_LAYER_COUNT] = {0, 0, 0, 0.2, 0.8};
+    static const double fat2[ND_LAYER_COUNT] = {0, 0, 0, 0.4, 0.6};
+    static const double deep[ND_LAYER_COUNT] = {0, 0, 0.1, 0.9, 0};
+    static const double pap[ND_LAYER_COUNT] = {0, 0, 0.97, 0.03, 0};
+    nd_rundata *rd = hand_made();
+    add_zone(rd, ND_ZONE_CHEEK_LEFT, 1.25, fat, 1, 0.25);
+    add_zone(rd, ND_ZONE_CHEEK_RIGHT, 1.25, fat2, 1, 0.25);
+    add_zone(rd, ND_ZONE_FOREHEAD, 0.5, deep, 0.7, 0.25);
+    add_zone(rd, ND_ZONE_NOSE, 0.25, pap, 1, 0.8);
+    nd_finding w[ND_FINDINGS_MAX];
+    int n = nd_findings_warnings(rd, w, ND_FINDINGS_MAX);
+    assert_int_equal(n, 4);
+    assert_string_equal(w[0].text, "Subcutaneous fat reached in 2 zones:");
+    assert_int_equal(w[0].n_items, 1);
+    assert_string_equal(w[0].items[0],
+                        "Both cheeks: 60\xe2\x80\x93"
+                        "80% of punctures (set 1.25 mm; the dermis ends at 0.98 mm)");
+    assert_string_equal(
+        w[1].text, "Reticular dermis reached at a shallow setting (0.5 mm or less) in 1 zone:");
+    assert_string_equal(w[1].items[0], "Forehead: 90% of punctures (set 0.50 mm; the papillary "
+                                       "dermis ends at 0.33 mm)");
+    /* Measured against what random placement of 10 punctures per cell gives. */
+    assert_string_equal(w[2].items[0], "Forehead: 30% of 1 mm cells without a puncture (random "
+                                       "placement at this density: <1%)");
+    assert_string_equal(w[3].items[0], "Nose: punctures per 1 mm cell vary with a coefficient of "
+                                       "variation of 0.80 (random placement at this density: "
+                                       "0.32)");
+
+    nd_finding m[ND_FINDINGS_MAX];
+    n = nd_findings_meaning(rd, m, ND_FINDINGS_MAX);
+    assert_true(n >= 1);
+    assert_non_null(strstr(m[0].text, "In the nose, most punctures (97%) stop in the papillary "
+                                      "dermis, which carries the capillary loops: pinpoint "
+                                      "bleeding is expected."));
+    assert_non_null(strstr(m[0].text, "In both cheeks, most punctures (60\xe2\x80\x93"
+                                      "80%) go through the whole dermis into subcutaneous fat"));
+    nd_rundata_free(rd);
+
+    /* A clean run has no warnings; nor has a sparse one whose gaps and
+     * unevenness are what chance gives at its density (0.5 per cell). */
+    rd = hand_made();
+    add_zone(rd, ND_ZONE_NOSE, 0.25, pap, 1, 0.25);
+    add_zone(rd, ND_ZONE_CHIN, 0.25, pap, 1 - exp(-0.5), 1 / sqrt(0.5));
+    rd->zones[1].stats.cells = 2000;
+    assert_int_equal(nd_findings_warnings(rd, w, ND_FINDINGS_MAX), 0);
+    nd_rundata_free(rd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rundata_round_trip),
+        cmocka_unit_test(report_from_dir_rewrites_the_page),
+        cmocka_unit_test(refuses_bad_run_folders),
+        cmocka_unit_test(page_escapes_the_scenario_name),
+    };
+    const struct CMUnitTest plain[] = {
+        cmocka_unit_test(html_escapes_text),
+        cmocka_unit_test(warnings_name_zones_and_numbers),
+    };
+    int failed = cmocka_run_group_tests_name("with a run", tests, run_setup, run_teardown);
+    return failed | cmocka_run_group_tests_name("without a run", plain, NULL, NULL);
+}
