@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "needle/outcome.h"
 #include "needle/report.h"
 #include "needle/scenario.h"
 #include "needle/session.h"
@@ -116,7 +117,8 @@ static void write_raw(void *user, const nd_puncture *p, long n)
     }
 }
 
-static void print_summary(const nd_session *s, const char *dir, double wall)
+static void print_summary(const nd_session *s, const nd_outcome_set *os, const char *dir,
+                          double wall)
 {
     int threads = nd_session_threads(s);
     const nd_scenario *sc = nd_session_scenario(s);
@@ -134,6 +136,19 @@ static void print_summary(const nd_session *s, const char *dir, double wall)
                100 * z.layer_fraction[0], 100 * z.layer_fraction[1], 100 * z.layer_fraction[2],
                100 * z.layer_fraction[3], 100 * z.layer_fraction[4], 100 * z.coverage_fraction);
     }
+    printf("\n%-18s %9s %9s %9s %9s %10s %9s\n", "zone", "numb_mm", "pain_vas", "bleed/cm2",
+           "downtime", "collagenI", "PIH");
+    for (int i = 0; i < sc->protocol.n_zones; i++) {
+        const nd_zone_outcome *o = nd_outcome_set_zone(os, sc->protocol.zones[i].zone);
+        printf("%-18s %9.2f %9.1f %9.0f %8.1fd %+9.0f%% %8.1f%%\n",
+               nd_zone_name(sc->protocol.zones[i].zone), o->anesthesia_depth_m * 1e3,
+               o->pain_vas.mid, o->bleeding_points_per_cm2.mid, o->downtime_days.mid,
+               100 * (o->collagen_I_rel.mid - 1), 100 * o->pih_risk.mid);
+    }
+    printf("(collagen at the end of follow-up: %d session%s, %.0f days apart, followed for %.0f "
+           "days)\n",
+           sc->protocol.sessions, sc->protocol.sessions == 1 ? "" : "s",
+           sc->protocol.interval_s / 86400, sc->protocol.follow_up_s / 86400);
     printf("\nRun folder: %s/\n", dir);
     cli_print_report_path(dir);
 }
@@ -211,6 +226,7 @@ int cli_simulate(int argc, char **argv)
 
     nd_session *s = NULL;
     nd_rundir *rd = NULL;
+    nd_outcome_set *outcomes = NULL;
     raw_writer rw = {NULL, 0};
     if ((st = nd_session_create(&sc, &s, &err))) return cli_fail(&err);
     if ((st = nd_rundir_begin(sc.output.dir, &rd, &err))) {
@@ -242,19 +258,27 @@ int cli_simulate(int argc, char **argv)
             goto fail;
         }
     }
-    nd_run_view view = {nd_session_scenario(s), nd_session_face(s),    nd_session_skin(s),
-                        nd_session_field(s),    nd_session_threads(s), wall};
+    if ((st = nd_outcome_set_create(s, &outcomes, &err))) goto fail;
+    nd_run_view view = {nd_session_scenario(s),
+                        nd_session_face(s),
+                        nd_session_skin(s),
+                        nd_session_field(s),
+                        nd_session_threads(s),
+                        wall,
+                        outcomes};
     if ((st = nd_report_write_all(&view, nd_rundir_path(rd), &err))) goto fail;
     if ((st = nd_rundir_commit(rd, &err))) {
         rd = NULL;
         goto fail;
     }
-    if (!quiet) print_summary(s, sc.output.dir, wall);
+    if (!quiet) print_summary(s, outcomes, sc.output.dir, wall);
+    nd_outcome_set_free(outcomes);
     nd_session_free(s);
     return 0;
 fail:
     if (rw.f) fclose(rw.f);
     if (rd) nd_rundir_abort(rd);
+    nd_outcome_set_free(outcomes);
     nd_session_free(s);
     return cli_fail(&err);
 }

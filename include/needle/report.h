@@ -26,6 +26,7 @@ typedef struct {
     const nd_field *field;
     int threads;   /* threads used (not part of the results) */
     double wall_s; /* wall time of the simulation (not part of the results) */
+    const struct nd_outcome_set *outcomes; /* the outcome models' read-outs; NULL: none */
 } nd_run_view;
 
 /* summary.json: per zone punctures_per_cm2, depth_mean_mm, depth_p95_mm,

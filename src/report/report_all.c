@@ -56,6 +56,11 @@ static nd_status write_file(const nd_run_view *run, const char *dir, const char 
     return s;
 }
 
+static nd_status timecourse_writer(const nd_run_view *run, FILE *out, nd_error *err)
+{
+    return nd_write_timecourse_csv(run->scenario, run->outcomes, out, err);
+}
+
 nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error *err)
 {
     nd_status s;
@@ -63,6 +68,9 @@ nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error 
     if ((s = write_file(run, dir, "zones.csv", nd_write_zones_csv, err)) != ND_OK) return s;
     if ((s = write_file(run, dir, "field.csv", nd_write_field_csv, err)) != ND_OK) return s;
     if ((s = write_file(run, dir, "histograms.csv", nd_write_histograms_csv, err)) != ND_OK)
+        return s;
+    if (run->outcomes &&
+        (s = write_file(run, dir, "timecourse.csv", timecourse_writer, err)) != ND_OK)
         return s;
     /* The report is drawn from the same run data `needle report` reads back
      * from these files, so the two draw the same page. */

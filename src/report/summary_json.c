@@ -5,6 +5,9 @@
  * number of threads and can be compared across runs with diff. */
 #include "needle/report.h"
 
+#include "needle/indication.h"
+#include "needle/outcome.h"
+
 #include "report/json_writer.h"
 #include "report/labels.h"
 
@@ -105,6 +108,9 @@ static void write_protocol(nd_json *j, const nd_scenario *sc)
     nd_json_kv_bool(j, "occluded", pr->numbing.occluded);
     nd_json_end_object(j);
     echo(j, "jitter_mm", pr->jitter_m * 1e3);
+    nd_json_kv_int(j, "sessions", pr->sessions);
+    echo(j, "interval_days", pr->interval_s / 86400.0);
+    echo(j, "follow_up_days", pr->follow_up_s / 86400.0);
     nd_json_key(j, "zones");
     nd_json_begin_array(j);
     for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++)
@@ -147,7 +153,61 @@ static void depth_mm(nd_json *j, const char *key, double depth_m, uint64_t punct
         nd_json_number(j, depth_m * 1e3);
 }
 
-static void write_zone_stats(nd_json *j, const nd_zone_stats *st)
+/* A read-out with its interval: key, key_lo, key_hi. */
+static void interval(nd_json *j, const char *key, nd_interval v, double scale)
+{
+    char k[96];
+    nd_json_kv_number(j, key, v.mid * scale);
+    snprintf(k, sizeof k, "%s_lo", key);
+    nd_json_kv_number(j, k, v.lo * scale);
+    snprintf(k, sizeof k, "%s_hi", key);
+    nd_json_kv_number(j, k, v.hi * scale);
+}
+
+static void write_outcome(nd_json *j, const nd_zone_outcome *o)
+{
+    nd_json_kv_number(j, "anesthesia_depth_mm", o->anesthesia_depth_m * 1e3);
+    interval(j, "pain_vas", o->pain_vas, 1);
+    nd_json_kv_number(j, "pain_vas_peak", o->pain_vas_peak);
+    interval(j, "bleeding_points_per_cm2", o->bleeding_points_per_cm2, 1);
+    interval(j, "bruising_risk", o->bruising_risk, 1);
+    nd_json_kv_number(j, "erythema_peak", o->erythema_peak);
+    nd_json_kv_number(j, "edema_peak", o->edema_peak);
+    interval(j, "downtime_days", o->downtime_days, 1);
+    nd_json_kv_number(j, "channel_half_life_h", o->channel_half_life_h);
+    interval(j, "collagen_I_rel", o->collagen_I_rel, 1);
+    interval(j, "collagen_III_rel", o->collagen_III_rel, 1);
+    interval(j, "elastin_rel", o->elastin_rel, 1);
+    interval(j, "pih_risk", o->pih_risk, 1);
+}
+
+static void write_indications(nd_json *j, const nd_outcome_set *os)
+{
+    nd_json_key(j, "indications");
+    nd_json_begin_object(j);
+    int zone = nd_outcome_set_indication_zone(os);
+    if (zone >= 0) nd_json_kv_string(j, "zone", nd_zone_name(zone));
+    for (int i = 0; i < ND_INDICATION_COUNT; i++) {
+        const nd_indication_result *r = nd_outcome_set_indication(os, i);
+        if (!r) continue;
+        nd_json_key(j, nd_indication_name(i));
+        nd_json_begin_object(j);
+        nd_json_kv_string(j, "measure", r->measure);
+        nd_json_kv_string(j, "unit", r->unit);
+        nd_json_kv_string(j, "evidence", r->evidence);
+        if (r->has_value) {
+            interval(j, "expected", r->value, 1);
+        } else {
+            nd_json_key(j, "expected");
+            nd_json_null(j);
+        }
+        nd_json_kv_string(j, "source", r->source);
+        nd_json_end_object(j);
+    }
+    nd_json_end_object(j);
+}
+
+static void write_zone_stats(nd_json *j, const nd_zone_stats *st, const nd_outcome_set *os)
 {
     nd_json_key(j, nd_zone_name(st->zone));
     nd_json_begin_object(j);
@@ -168,6 +228,8 @@ static void write_zone_stats(nd_json *j, const nd_zone_stats *st)
     nd_json_kv_number(j, "repeat_fraction", st->repeat_fraction);
     nd_json_kv_number(j, "t_start_s", st->t_start_s);
     nd_json_kv_number(j, "t_end_s", st->t_end_s);
+    const nd_zone_outcome *o = os ? nd_outcome_set_zone(os, st->zone) : NULL;
+    if (o) write_outcome(j, o);
     nd_json_end_object(j);
 }
 
@@ -214,8 +276,9 @@ nd_status nd_write_summary_json(const nd_run_view *run, FILE *out, nd_error *err
 
     nd_json_key(&j, "zones");
     nd_json_begin_object(&j);
-    for (int k = 0; k < nz; k++) write_zone_stats(&j, &stats[k]);
+    for (int k = 0; k < nz; k++) write_zone_stats(&j, &stats[k], run->outcomes);
     nd_json_end_object(&j);
+    if (run->outcomes) write_indications(&j, run->outcomes);
     nd_json_end_object(&j);
 
     switch (nd_json_finish(&j)) {

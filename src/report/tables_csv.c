@@ -6,6 +6,8 @@
  * empty cell, which spreadsheets, R and pandas all read as missing. */
 #include "needle/report.h"
 
+#include "needle/outcome.h"
+
 #include <inttypes.h>
 
 #include "report/json_writer.h"
@@ -68,8 +70,16 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
     /* Then what the report draws against the numbers: the zone's setting and
      * its mean layer boundaries, so a run folder holds all the report needs. */
     fputs(",coverage_fraction,uniformity_cv,repeat_fraction,t_start_s,t_end_s,depth_setting_mm,"
-          "sc_bottom_mm,epidermis_bottom_mm,papillary_bottom_mm,reticular_bottom_mm\n",
+          "sc_bottom_mm,epidermis_bottom_mm,papillary_bottom_mm,reticular_bottom_mm",
           out);
+    /* The outcome models' read-outs, when they were run. */
+    if (run->outcomes)
+        fputs(",anesthesia_depth_mm,pain_vas,pain_vas_lo,pain_vas_hi,pain_vas_peak,"
+              "bleeding_points_per_cm2,bruising_risk,erythema_peak,edema_peak,downtime_days,"
+              "downtime_days_lo,downtime_days_hi,channel_half_life_h,collagen_I_rel,"
+              "collagen_I_rel_lo,collagen_I_rel_hi,collagen_III_rel,elastin_rel,pih_risk",
+              out);
+    fputc('\n', out);
     for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++) {
         nd_zone_stats st;
         nd_field_zone_stats(run->field, pr->zones[k].zone, &st);
@@ -91,6 +101,30 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
         num(out, st.t_end_s);
         num(out, pr->zones[k].depth_m * 1e3);
         layer_bottoms(out, run->skin, st.zone);
+        const nd_zone_outcome *o =
+            run->outcomes ? nd_outcome_set_zone(run->outcomes, st.zone) : NULL;
+        if (o) {
+            const double v[] = {o->anesthesia_depth_m * 1e3,
+                                o->pain_vas.mid,
+                                o->pain_vas.lo,
+                                o->pain_vas.hi,
+                                o->pain_vas_peak,
+                                o->bleeding_points_per_cm2.mid,
+                                o->bruising_risk.mid,
+                                o->erythema_peak,
+                                o->edema_peak,
+                                o->downtime_days.mid,
+                                o->downtime_days.lo,
+                                o->downtime_days.hi,
+                                o->channel_half_life_h,
+                                o->collagen_I_rel.mid,
+                                o->collagen_I_rel.lo,
+                                o->collagen_I_rel.hi,
+                                o->collagen_III_rel.mid,
+                                o->elastin_rel.mid,
+                                o->pih_risk.mid};
+            for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) num(out, v[i]);
+        }
         fputc('\n', out);
     }
     return finish(out, "zones.csv", err);

@@ -155,7 +155,8 @@ static int run_setup(void **state)
                      nd_session_skin(r->session),
                      nd_session_field(r->session),
                      1,
-                     0};
+                     0,
+                     NULL};
     r->view = v;
     r->dir = make_tmp();
     assert_int_equal(nd_report_write_all(&r->view, r->dir, &e), ND_OK);

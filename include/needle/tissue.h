@@ -1,0 +1,199 @@
+/*
+ * needle — the tissue solver: a 3-D voxel micro-volume at one site of the skin.
+ *
+ * A box of nx x ny x nz cubic voxels of edge h, its top face the skin surface,
+ * deep enough to reach the fat, is cut into the site's layers (stratum corneum,
+ * viable epidermis, papillary and reticular dermis, fat) and seeded with the
+ * site's punctures: each is an open channel of the needle's diameter down to
+ * the depth it reached.  Species live on the voxels, one contiguous array each:
+ *
+ *   agent       a topical agent (an anaesthetic cream), in the unit of the
+ *               surface concentration C0: the concentration of the vehicle it
+ *               would be in equilibrium with (tissue holds partition x this)
+ *   blood       extravasated blood, volume fraction of the voxel
+ *   signal      an inflammatory signal (1 = a freshly damaged voxel)
+ *   fibroblast  fibroblast activity above baseline (relative)
+ *   openness    channel openness, 0 (sealed or no channel) .. 1 (fully open)
+ *   collagen1, collagen3, elastin   above baseline (relative)
+ *
+ * Each species diffuses with a layer-dependent diffusivity (the stratum
+ * corneum is the barrier; an open channel is a fast path whose diffusivity
+ * grows with its openness) and follows linear first-order kinetics per layer:
+ * clearance by dermal blood flow, closure of channels, the chain from blood and
+ * damage to signal, fibroblasts and matrix.  A surface concentration can be
+ * held on the top face (a cream on the skin) and removed; every other face is
+ * no-flux, or the lateral faces periodic.
+ *
+ * Numerics (docs/model.md, section 8): Lie splitting of locally one-dimensional
+ * backward-Euler diffusion (Thomas solves along x, y and z lines) and exact
+ * exponential integration of the kinetics, made second order and error
+ * controlled by step doubling with local extrapolation.  Stable from seconds to
+ * months; the same bits for any number of threads.  SI units throughout.
+ */
+#ifndef NEEDLE_TISSUE_H
+#define NEEDLE_TISSUE_H
+
+#include <stdint.h>
+
+#include "needle/data.h"
+#include "needle/skin.h"
+#include "needle/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    ND_TISSUE_AGENT,
+    ND_TISSUE_BLOOD,
+    ND_TISSUE_SIGNAL,
+    ND_TISSUE_FIBROBLAST,
+    ND_TISSUE_OPENNESS,
+    ND_TISSUE_COLLAGEN1,
+    ND_TISSUE_COLLAGEN3,
+    ND_TISSUE_ELASTIN,
+    ND_TISSUE_SPECIES
+} nd_tissue_species;
+
+/* "agent", "blood", "signal", "fibroblast", "openness", "collagen1", "collagen3",
+ * "elastin"; NULL for anything else. */
+const char *nd_tissue_species_name(int species);
+
+/* Model constants.  nd_tissue_params_load fills them from
+ * data/tissue_parameters.csv; a caller may change any of them before
+ * nd_tissue_create. */
+typedef struct {
+    /* Diffusivity in each layer (m^2/s); 0 means the species does not move. */
+    double diffusivity_m2_s[ND_TISSUE_SPECIES][ND_LAYER_COUNT];
+    /* Tissue/vehicle partition coefficient in each layer (1 = none).  The
+     * stored value u is the vehicle-equivalent concentration; the amount in a
+     * voxel is partition x u x h^3, and the flux is -partition D grad u. */
+    double partition[ND_TISSUE_SPECIES][ND_LAYER_COUNT];
+    /* Diffusivity in a fully open channel (fluid-filled; partition 1). */
+    double channel_diffusivity_m2_s[ND_TISSUE_SPECIES];
+    /* Linear kinetics per layer: d u[to]/dt += rate[layer][to][from] u[from]
+     * (1/s).  Diagonal entries are losses (negative).  The openness diagonal is
+     * set from closure_half_life_s and need not be given here. */
+    double rate_per_s[ND_LAYER_COUNT][ND_TISSUE_SPECIES][ND_TISSUE_SPECIES];
+    /* What a puncture leaves in each channel voxel, per layer, per unit of
+     * channel volume: extravasated blood (volume fraction) and signal. */
+    double blood_release[ND_LAYER_COUNT];
+    double signal_release[ND_LAYER_COUNT];
+    /* First-order channel closure: half-life without and with occlusion (s).
+     * The solver starts with closure_half_life_s (nd_tissue_set_closure_half_life
+     * changes it); the occluded value is carried for callers. */
+    double closure_half_life_s;
+    double closure_half_life_occluded_s;
+} nd_tissue_params;
+
+/* data/tissue_parameters.csv with overrides (names of that table) applied;
+ * ov may be NULL when n is 0.  An unknown name, or a value outside the row's
+ * documented low..high range, is ND_ERR_INPUT. */
+nd_status nd_tissue_params_load(const nd_param_override *ov, int n, nd_tissue_params *out,
+                                nd_error *err);
+
+/* How the solver steps. */
+typedef struct {
+    int threads;  /* OpenMP threads; 0: the runtime's default */
+    int periodic; /* 1: lateral faces periodic (nx, ny >= 3); 0: no flux */
+    int order;    /* 2: step doubling with local extrapolation; 1: keep the two half steps */
+    double rtol;  /* local error tolerance per step, relative to the value */
+    double atol[ND_TISSUE_SPECIES]; /* absolute tolerance; 0: 1e-4 of the species' scale */
+    double dt_initial_s;            /* first step, and the step after any event */
+    double dt_max_s;                /* 0: no limit */
+    double dt_min_s;                /* a step that must shrink below this fails */
+    double fixed_dt_s; /* > 0: no error control; order 1 takes plain steps of this size,
+                          order 2 extrapolated ones */
+} nd_tissue_options;
+
+/* threads 0, no flux, order 2, rtol 1e-3, atol automatic, first step 0.1 s,
+ * no maximum, minimum 1e-9 s, adaptive. */
+void nd_tissue_options_default(nd_tissue_options *o);
+
+/* The volume.  x and y run 0 .. nx h and 0 .. ny h; depth z from 0 (surface)
+ * to nz h, nz = ceil(depth_m / voxel_m).  Voxel (i, j, k) is element
+ * i + nx (j + ny k) of every species array. */
+typedef struct {
+    int nx, ny;
+    double voxel_m;
+    double depth_m;
+    nd_layer_bounds bounds; /* the site's layer boundaries (skin.h) */
+} nd_tissue_geometry;
+
+typedef struct nd_tissue nd_tissue;
+
+/* o may be NULL for the defaults.  Every species starts at zero. */
+nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *p,
+                           const nd_tissue_options *o, nd_tissue **out, nd_error *err);
+void nd_tissue_free(nd_tissue *t);
+
+/* Size of the volume: voxels along x, y, z, and the voxel edge (m). */
+void nd_tissue_size(const nd_tissue *t, int *nx, int *ny, int *nz, double *voxel_m);
+/* Layer holding the centre of voxel level k (0 = top). */
+int nd_tissue_layer(const nd_tissue *t, int k);
+
+/* One puncture, made at the current time. */
+typedef struct {
+    double x_m, y_m;    /* centre, inside 0 .. nx h and 0 .. ny h */
+    double depth_m;     /* depth reached, inside the volume */
+    double diameter_m;  /* channel diameter */
+} nd_tissue_puncture;
+
+/* Open the channels (openness = share of each voxel inside the channel, the
+ * larger of that and what it was), and leave blood and signal in them. */
+nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int n,
+                                 nd_error *err);
+
+/* Hold species at c0 on the top face (on = 1: a cream applied), or return that
+ * face to no flux (on = 0: removed). */
+nd_status nd_tissue_set_surface(nd_tissue *t, int species, int on, double c0, nd_error *err);
+
+/* Channel closure half-life from now on (s), e.g. when occlusion starts or ends. */
+nd_status nd_tissue_set_closure_half_life(nd_tissue *t, double half_life_s, nd_error *err);
+
+/* Advance to time t_end_s (s since creation), landing on it exactly. */
+nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err);
+double nd_tissue_time(const nd_tissue *t);
+
+/* A species' nx ny nz values. */
+const double *nd_tissue_data(const nd_tissue *t, int species);
+/* Writable, to set an initial condition; the next step restarts at dt_initial_s. */
+double *nd_tissue_data_mut(nd_tissue *t, int species);
+
+/* Amount in the volume: h^3 sum of partition x u (for the agent, the unit of
+ * C0 times m^3).  The same bits for any thread count. */
+double nd_tissue_total(const nd_tissue *t, int species);
+
+/* Depth (m) of the deepest point where the species is at or above threshold,
+ * in the column holding (x_m, y_m), interpolated linearly between voxel
+ * centres (and from the centre of the top voxel to the surface); 0 when
+ * it is below threshold everywhere. */
+double nd_tissue_depth_above(const nd_tissue *t, int species, double threshold, double x_m,
+                             double y_m);
+/* The same on the laterally averaged profile. */
+double nd_tissue_mean_depth_above(const nd_tissue *t, int species, double threshold);
+/* Laterally averaged profile: nz values, top first. */
+void nd_tissue_mean_profile(const nd_tissue *t, int species, double *out);
+
+/* Open-channel fraction: summed openness over summed openness at puncture
+ * (1 just after a puncture, falling as channels close; 0 with no channel). */
+double nd_tissue_open_fraction(const nd_tissue *t);
+
+/* What the stepper did since creation. */
+typedef struct {
+    uint64_t steps;          /* accepted steps */
+    uint64_t rejected;       /* steps retried with a smaller dt */
+    uint64_t substeps;       /* backward-Euler sweep sets (3 per adaptive attempt) */
+    uint64_t voxel_updates;  /* voxels x stepped species x accepted steps */
+    uint64_t diffusing_updates; /* the same for the species that diffuse */
+    double bytes_streamed;   /* array bytes read + written by the sweeps (model count) */
+    double dt_last_s;        /* last accepted step */
+    double dt_next_s;        /* step the controller will try next */
+} nd_tissue_stats;
+
+void nd_tissue_stats_get(const nd_tissue *t, nd_tissue_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
