@@ -13,16 +13,14 @@
  *   dC1/dt = (1 - share) P / f1 + (f3 / f1) (C3 - 1) / tau_3 - (C1 - 1) / tau_R
  *   dE/dt  = g_E F / tau_F - (E - 1) / tau_E
  *
- * with f1 = 0.85, f3 = 0.15 the shares of type I and III in normal dermis
- * (80-90 % type I).  An impulse s with no saturation or decay makes g s of new
+ * with f1 and f3 = 1 - f1 the shares of type I and III in normal dermis
+ * (collagen1_share: 80-90 % type I).  An impulse s with no saturation or decay makes g s of new
  * collagen.  The system is not stiff (every time constant is days or more):
  * classical Runge-Kutta with a 6-hour step. */
 #include <math.h>
 
 #include "models.h"
 
-#define F1   0.85
-#define F3   0.15
 #define STEP (6.0 * 3600.0)
 
 typedef struct {
@@ -31,6 +29,7 @@ typedef struct {
 
 static void rates(const nd_outcome_params *p, const state *y, state *dy)
 {
+    const double F1 = p->c1_share, F3 = 1.0 - p->c1_share;
     double C = F1 * y->C1 + F3 * y->C3;
     double room = 1.0 - (C - 1.0) / p->capacity;
     double P = p->collagen_gain * y->F / p->fib_tau * (room > 0 ? room : 0);

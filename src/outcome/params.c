@@ -38,6 +38,7 @@ nd_status nd_outcome_params_load(const nd_table *params, nd_param_column col, nd
         P("collagen3_tau_s", c3_tau),
         P("collagen_remodel_tau_s", remodel_tau),
         P("collagen3_share", c3_share),
+        P("collagen1_share", c1_share),
         P("collagen_capacity", capacity),
         P("collagen_gain", collagen_gain),
         P("elastin_gain", elastin_gain),

@@ -193,9 +193,9 @@ static void collagen_after_a_series(void **state)
                                               "  zones: [{zone: cheek_left, passes: 8}]\n",
                                 ND_ZONE_CHEEK_LEFT, &o, NULL),
                      0);
-    double total = 0.85 * o.collagen_I_rel.mid + 0.15 * o.collagen_III_rel.mid;
-    double lo = 0.85 * o.collagen_I_rel.lo + 0.15 * o.collagen_III_rel.lo;
-    double hi = 0.85 * o.collagen_I_rel.hi + 0.15 * o.collagen_III_rel.hi;
+    double total = P.c1_share * o.collagen_I_rel.mid + (1 - P.c1_share) * o.collagen_III_rel.mid;
+    double lo = P.c1_share * o.collagen_I_rel.lo + (1 - P.c1_share) * o.collagen_III_rel.lo;
+    double hi = P.c1_share * o.collagen_I_rel.hi + (1 - P.c1_share) * o.collagen_III_rel.hi;
     print_message("5 monthly roller sessions, +8 weeks: collagen %+.0f %% [%+.0f, %+.0f], Lotfi "
                   "2013 papillary collagen +53.2 %% (calibration)\n",
                   100 * (total - 1), 100 * (lo - 1), 100 * (hi - 1));
@@ -212,7 +212,7 @@ static void collagen_after_a_series(void **state)
                                  "speed_mm_s: 50}]\n",
                    ND_ZONE_CHEEK_LEFT, &o, NULL),
         0);
-    total = 0.85 * o.collagen_I_rel.mid + 0.15 * o.collagen_III_rel.mid;
+    total = P.c1_share * o.collagen_I_rel.mid + (1 - P.c1_share) * o.collagen_III_rel.mid;
     print_message("4 monthly pen sessions, +3 months: dermal collagen %+.0f %% (I %+.0f %%, III "
                   "%+.0f %%), Kenkel 2021 ultrasound dermal density +102 %% (validation, factor "
                   "2)\n",
