@@ -106,6 +106,13 @@ void nd_csv_close(nd_csv *c)
     memset(c, 0, sizeof *c);
 }
 
+int nd_csv_find(const nd_csv *c, const char *name)
+{
+    for (int k = 0; k < c->ncols; k++)
+        if (strcmp(c->names[k], name) == 0) return k;
+    return -1;
+}
+
 nd_status nd_csv_column(const nd_csv *c, const char *name, int *col, nd_error *err)
 {
     for (int k = 0; k < c->ncols; k++) {
@@ -184,6 +191,13 @@ static double parse_c_locale(const char *s)
         freelocale(c);
     }
     return v;
+}
+
+int nd_csv_parse_number(const char *s, double *out)
+{
+    if (!is_decimal(s)) return 0;
+    *out = parse_c_locale(s);
+    return 1;
 }
 
 nd_status nd_csv_number(const nd_csv *c, int col, int empty_ok, double *out, nd_error *err)

@@ -17,7 +17,7 @@
 
 #include "needle/status.h"
 
-#define ND_CSV_MAX_COLS 64
+#define ND_CSV_MAX_COLS 96
 
 typedef struct {
     FILE *f;
@@ -41,6 +41,10 @@ void nd_csv_close(nd_csv *c);
 /* Index of a column by name; a missing column is an error at line 1. */
 nd_status nd_csv_column(const nd_csv *c, const char *name, int *col, nd_error *err);
 
+/* Index of a column by name, or -1 when the header has none: for columns a
+ * table from an older version may lack. */
+int nd_csv_find(const nd_csv *c, const char *name);
+
 /* Read the next row into c->fields; *row is 0 at the end of the file.  A row
  * with another number of fields than the header is an error. */
 nd_status nd_csv_next(nd_csv *c, int *row, nd_error *err);
@@ -50,6 +54,10 @@ const char *nd_csv_text(const nd_csv *c, int col);
 /* A number in column col of the current row.  An empty field gives NAN when
  * empty_ok, and is an error otherwise. */
 nd_status nd_csv_number(const nd_csv *c, int col, int empty_ok, double *out, nd_error *err);
+/* s as the writers print numbers, '.' as decimal point whatever the C
+ * locale: 1 and *out set when s is a plain decimal number, 0 otherwise. */
+int nd_csv_parse_number(const char *s, double *out);
+
 /* A non-negative integer. */
 nd_status nd_csv_count(const nd_csv *c, int col, uint64_t *out, nd_error *err);
 

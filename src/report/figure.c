@@ -7,22 +7,41 @@
 #include <string.h>
 
 #include "report/afile.h"
+#include "report/collagen_chart.h"
 #include "report/depth_chart.h"
 #include "report/face_map.h"
 #include "report/html_escape.h"
+#include "report/numbing_chart.h"
+#include "report/recovery_chart.h"
+
+static int has_timecourse(const nd_rundata *rd)
+{
+    return rd->has_timecourse;
+}
 
 static const nd_figure FIGURES[] = {
     {"density", "Face map of punctures per square centimetre", nd_face_map_size, nd_face_map_draw,
-     ND_MAP_DENSITY},
+     ND_MAP_DENSITY, NULL},
     {"depth", "Face map of the mean depth reached", nd_face_map_size, nd_face_map_draw,
-     ND_MAP_DEPTH},
+     ND_MAP_DEPTH, NULL},
     {"layer", "Face map of the deepest skin layer reached", nd_face_map_size, nd_face_map_draw,
-     ND_MAP_LAYER},
+     ND_MAP_LAYER, NULL},
     {"coverage", "Face map of the share of the skin surface punctured", nd_face_map_size,
-     nd_face_map_draw, ND_MAP_COVERAGE},
+     nd_face_map_draw, ND_MAP_COVERAGE, NULL},
     {"depth_histograms", "Histograms of the depth reached in each zone, against its layers",
-     nd_depth_chart_size, nd_depth_chart_draw, 0},
+     nd_depth_chart_size, nd_depth_chart_draw, 0, NULL},
+    {"numbing", "Depth numbed by the cream and the pain needling would cause, over the session",
+     nd_numbing_chart_size, nd_numbing_chart_draw, 0, has_timecourse},
+    {"recovery", "Redness and swelling over the days after needling, and open channels over hours",
+     nd_recovery_chart_size, nd_recovery_chart_draw, 0, has_timecourse},
+    {"collagen", "Collagen I, collagen III and elastin over the series and its follow-up",
+     nd_collagen_chart_size, nd_collagen_chart_draw, 0, has_timecourse},
 };
+
+int nd_figure_shown(const nd_figure *fig, const nd_rundata *rd)
+{
+    return !fig->shown || fig->shown(rd);
+}
 
 const nd_figure *nd_figures(int *n)
 {

@@ -19,7 +19,13 @@ typedef struct {
     /* Draw everything, background included, from (0, 0). */
     nd_status (*draw)(cairo_t *cr, const nd_rundata *rd, int arg, nd_error *err);
     int arg;
+    /* Whether the run data has what the figure shows; NULL: always. */
+    int (*shown)(const nd_rundata *rd);
 } nd_figure;
+
+/* Whether fig is drawn for rd (a run without outcome time courses has no
+ * time-course figures). */
+int nd_figure_shown(const nd_figure *fig, const nd_rundata *rd);
 
 /* The report's figures in page order; *n gets their number. */
 const nd_figure *nd_figures(int *n);

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/findings_text.h"
 #include "report/labels.h"
+#include "report/outcome_findings.h"
 
 /* Coverage below this leaves untreated patches a practitioner would redo. */
 #define PATCHY_COVERAGE 0.9
@@ -28,69 +30,6 @@
 #define CHANCE_CV   1.5
 #define CHANCE_NEAR 1.2
 
-typedef struct {
-    char *s;
-    size_t size, len;
-} text;
-
-static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(text *t, const char *fmt, ...)
-{
-    if (t->len + 1 >= t->size) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->s + t->len, t->size - t->len, fmt, ap);
-    va_end(ap);
-    if (n > 0) t->len += (size_t)n < t->size - t->len ? (size_t)n : t->size - t->len - 1;
-}
-
-/* Zones that share a finding, a left/right pair merged into one name. */
-typedef struct {
-    int k[2]; /* treatment-order indices */
-    int n;
-    char name[64];
-} group;
-
-static int group_zones(const nd_rundata *rd, const int *ks, int n, group *g)
-{
-    int used[ND_ZONE_COUNT] = {0}, ng = 0;
-    for (int a = 0; a < n; a++) {
-        if (used[a]) continue;
-        int zone = rd->zones[ks[a]].stats.zone, mirror = nd_label_zone_mirror(zone);
-        group *gr = &g[ng++];
-        gr->k[0] = ks[a];
-        gr->n = 1;
-        used[a] = 1;
-        for (int b = a + 1; b < n && mirror >= 0; b++) {
-            if (!used[b] && rd->zones[ks[b]].stats.zone == mirror) {
-                gr->k[gr->n++] = ks[b];
-                used[b] = 1;
-                break;
-            }
-        }
-        if (gr->n == 2)
-            nd_label_zone_pair(zone, gr->name, sizeof gr->name);
-        else
-            nd_label_zone(zone, gr->name, sizeof gr->name);
-    }
-    return ng;
-}
-
-/* ", " between items and " and " before the last. */
-static const char *sep(int i, int n)
-{
-    return i == 0 ? "" : i == n - 1 ? " and " : ", ";
-}
-
-/* In a sentence: "the forehead, the nose and both cheeks". */
-static void names(text *t, const group *g, int ng)
-{
-    for (int i = 0; i < ng; i++) add(t, "%s%s%s", sep(i, ng), g[i].n == 1 ? "the " : "", g[i].name);
-}
-
-/* "62" or "60–62" over the values v[0..n), as the labels print them. */
-typedef char *(*fmt_fn)(char *buf, size_t size, double v);
-
 static char *pct(char *buf, size_t size, double fraction)
 {
     return nd_label_percent(buf, size, fraction);
@@ -99,36 +38,6 @@ static char *pct(char *buf, size_t size, double fraction)
 static char *mm2(char *buf, size_t size, double m)
 {
     return nd_label_fixed(buf, size, m * 1e3, 2);
-}
-
-static void range(text *t, fmt_fn f, const double *v, int n)
-{
-    double lo = v[0], hi = v[0];
-    for (int i = 1; i < n; i++) {
-        lo = fmin(lo, v[i]);
-        hi = fmax(hi, v[i]);
-    }
-    char a[32], b[32];
-    f(a, sizeof a, lo);
-    f(b, sizeof b, hi);
-    if (strcmp(a, b) == 0)
-        add(t, "%s", a);
-    else if (strchr("<>", a[0]) || strchr("<>", b[0]))
-        /* "56 to over 99", not "56–>99". */
-        add(t, "%s%s to %s%s", a[0] == '<' ? "under " : "", a + (a[0] == '<'),
-            b[0] == '>' ? "over " : "", b + (b[0] == '>'));
-    else
-        add(t, "%s\xe2\x80\x93%s", a, b);
-}
-
-/* The range of one statistic over a group. */
-typedef double (*zone_stat)(const nd_rundata *rd, int k);
-
-static void group_range(text *t, const nd_rundata *rd, const group *g, zone_stat stat, fmt_fn f)
-{
-    double v[2];
-    for (int i = 0; i < g->n; i++) v[i] = stat(rd, g->k[i]);
-    range(t, f, v, g->n);
 }
 
 static double share_fat(const nd_rundata *rd, int k)
@@ -175,17 +84,6 @@ static char *fixed2(char *buf, size_t size, double v)
 static int motorised(const nd_rundata *rd)
 {
     return nd_device_is_motorised(&rd->scenario.device);
-}
-
-/* Zones whose statistic passes a test, in treatment order. */
-typedef int (*zone_test)(const nd_rundata *rd, int k);
-
-static int select_zones(const nd_rundata *rd, zone_test test, int *ks)
-{
-    int n = 0;
-    for (int k = 0; k < rd->n_zones; k++)
-        if (test(rd, k)) ks[n++] = k;
-    return n;
 }
 
 static int reaches_fat(const nd_rundata *rd, int k)
@@ -235,7 +133,7 @@ static int uneven(const nd_rundata *rd, int k)
            cv(rd, k) > CHANCE_CV * chance_cv(rd, k);
 }
 
-static int has_bounds(const nd_rundata *rd, const group *g)
+static int has_bounds(const nd_rundata *rd, const nd_zone_group *g)
 {
     for (int i = 0; i < g->n; i++)
         if (!rd->zones[g->k[i]].has_bounds) return 0;
@@ -247,106 +145,91 @@ static const char *setting_word(const nd_rundata *rd)
     return motorised(rd) ? "set" : "needles";
 }
 
-/* A warning's lead sentence, "... in 3 zones:", before its items. */
-static void lead(nd_finding *f, const char *what, int nzones)
+static void warn_fat(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk)
 {
-    snprintf(f->text, sizeof f->text, "%s in %d zone%s:", what, nzones, nzones == 1 ? "" : "s");
-}
-
-/* The next item, started with the group's name. */
-static text item(nd_finding *f, const group *g)
-{
-    text t = {f->items[f->n_items], sizeof f->items[0], 0};
-    f->items[f->n_items++][0] = '\0';
-    add(&t, "%c%s: ", g->name[0] >= 'a' && g->name[0] <= 'z' ? g->name[0] - 'a' + 'A' : g->name[0],
-        g->name + 1);
-    return t;
-}
-
-static void warn_fat(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk)
-{
-    lead(f, "Subcutaneous fat reached", nk);
+    nd_finding_lead(f, "Subcutaneous fat reached", nk);
     for (int i = 0; i < ng; i++) {
-        text t = item(f, &g[i]);
-        group_range(&t, rd, &g[i], share_fat, pct);
-        add(&t, "%% of punctures (%s ", setting_word(rd));
-        group_range(&t, rd, &g[i], setting, mm2);
-        add(&t, " mm");
+        nd_text t = nd_finding_item(f, &g[i]);
+        nd_text_group_range(&t, rd, &g[i], share_fat, pct);
+        nd_text_add(&t, "%% of punctures (%s ", setting_word(rd));
+        nd_text_group_range(&t, rd, &g[i], setting, mm2);
+        nd_text_add(&t, " mm");
         if (has_bounds(rd, &g[i])) {
-            add(&t, "; the dermis ends at ");
-            group_range(&t, rd, &g[i], dermis_bottom, mm2);
-            add(&t, " mm");
+            nd_text_add(&t, "; the dermis ends at ");
+            nd_text_group_range(&t, rd, &g[i], dermis_bottom, mm2);
+            nd_text_add(&t, " mm");
         }
-        add(&t, ")");
+        nd_text_add(&t, ")");
     }
     snprintf(f->note, sizeof f->note, "The %s is deeper than this patient's dermis there.",
              motorised(rd) ? "setting" : "needle");
 }
 
-static void warn_shallow(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk)
+static void warn_shallow(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng,
+                         int nk)
 {
     char what[160], mm[32];
     snprintf(what, sizeof what, "Reticular dermis reached at a shallow %s (%s mm or less)",
              motorised(rd) ? "setting" : "needle length",
              nd_label_fixed(mm, sizeof mm, ND_SHALLOW_SETTING_M * 1e3, 1));
-    lead(f, what, nk);
+    nd_finding_lead(f, what, nk);
     for (int i = 0; i < ng; i++) {
-        text t = item(f, &g[i]);
-        group_range(&t, rd, &g[i], share_deep, pct);
-        add(&t, "%% of punctures (%s ", setting_word(rd));
-        group_range(&t, rd, &g[i], setting, mm2);
-        add(&t, " mm");
+        nd_text t = nd_finding_item(f, &g[i]);
+        nd_text_group_range(&t, rd, &g[i], share_deep, pct);
+        nd_text_add(&t, "%% of punctures (%s ", setting_word(rd));
+        nd_text_group_range(&t, rd, &g[i], setting, mm2);
+        nd_text_add(&t, " mm");
         if (has_bounds(rd, &g[i])) {
-            add(&t, "; the papillary dermis ends at ");
-            group_range(&t, rd, &g[i], papillary_bottom, mm2);
-            add(&t, " mm");
+            nd_text_add(&t, "; the papillary dermis ends at ");
+            nd_text_group_range(&t, rd, &g[i], papillary_bottom, mm2);
+            nd_text_add(&t, " mm");
         }
-        add(&t, ")");
+        nd_text_add(&t, ")");
     }
     snprintf(f->note, sizeof f->note,
              "Settings this shallow are usually chosen to stay above the reticular dermis; this "
              "patient's papillary dermis is thinner than that.");
 }
 
-static void warn_none(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk)
+static void warn_none(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk)
 {
-    text t = {f->text, sizeof f->text, 0};
+    nd_text t = {f->text, sizeof f->text, 0};
     f->text[0] = '\0';
-    add(&t, "No punctures in ");
-    names(&t, g, ng);
-    add(&t, ": the needles never pierced the skin there, so %s untreated.",
-        nk == 1 ? "this zone is" : "these zones are");
+    nd_text_add(&t, "No punctures in ");
+    nd_text_names(&t, g, ng);
+    nd_text_add(&t, ": the needles never pierced the skin there, so %s untreated.",
+                nk == 1 ? "this zone is" : "these zones are");
     (void)rd;
 }
 
-static void warn_patchy(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk)
+static void warn_patchy(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk)
 {
-    lead(f, "Patchy coverage", nk);
+    nd_finding_lead(f, "Patchy coverage", nk);
     for (int i = 0; i < ng; i++) {
-        text t = item(f, &g[i]);
-        group_range(&t, rd, &g[i], uncovered, pct);
-        add(&t, "%% of %g mm cells without a puncture (random placement at this density: ",
-            rd->grid.h * 1e3);
-        group_range(&t, rd, &g[i], chance_uncovered, pct);
-        add(&t, "%%)");
+        nd_text t = nd_finding_item(f, &g[i]);
+        nd_text_group_range(&t, rd, &g[i], uncovered, pct);
+        nd_text_add(&t, "%% of %g mm cells without a puncture (random placement at this density: ",
+                    rd->grid.h * 1e3);
+        nd_text_group_range(&t, rd, &g[i], chance_uncovered, pct);
+        nd_text_add(&t, "%%)");
     }
     snprintf(f->note, sizeof f->note,
              "The strokes leave gaps: more overlap between strokes, or passes in more "
              "directions, would close them.");
 }
 
-static void warn_uneven(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk)
+static void warn_uneven(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk)
 {
     char cv_max[32];
-    lead(f, "Uneven density", nk);
+    nd_finding_lead(f, "Uneven density", nk);
     for (int i = 0; i < ng; i++) {
-        text t = item(f, &g[i]);
-        add(&t, "punctures per %g mm cell vary with a coefficient of variation of ",
-            rd->grid.h * 1e3);
-        group_range(&t, rd, &g[i], cv, fixed2);
-        add(&t, " (random placement at this density: ");
-        group_range(&t, rd, &g[i], chance_cv, fixed2);
-        add(&t, ")");
+        nd_text t = nd_finding_item(f, &g[i]);
+        nd_text_add(&t, "punctures per %g mm cell vary with a coefficient of variation of ",
+                    rd->grid.h * 1e3);
+        nd_text_group_range(&t, rd, &g[i], cv, fixed2);
+        nd_text_add(&t, " (random placement at this density: ");
+        nd_text_group_range(&t, rd, &g[i], chance_cv, fixed2);
+        nd_text_add(&t, ")");
     }
     snprintf(f->note, sizeof f->note,
              "Above %s some cells get twice the punctures of others: strokes overlap in places "
@@ -357,8 +240,8 @@ static void warn_uneven(const nd_rundata *rd, nd_finding *f, const group *g, int
 int nd_findings_warnings(const nd_rundata *rd, nd_finding *out, int max)
 {
     static const struct {
-        zone_test test;
-        void (*write)(const nd_rundata *rd, nd_finding *f, const group *g, int ng, int nk);
+        nd_zone_test test;
+        void (*write)(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk);
     } checks[] = {{reaches_fat, warn_fat},
                   {deep_at_shallow_setting, warn_shallow},
                   {no_punctures, warn_none},
@@ -366,15 +249,15 @@ int nd_findings_warnings(const nd_rundata *rd, nd_finding *out, int max)
                   {uneven, warn_uneven}};
     int n = 0;
     for (size_t c = 0; c < sizeof checks / sizeof checks[0] && n < max; c++) {
-        int ks[ND_ZONE_COUNT], nk = select_zones(rd, checks[c].test, ks);
+        int ks[ND_ZONE_COUNT], nk = nd_select_zones(rd, checks[c].test, ks);
         if (nk == 0) continue;
-        group g[ND_ZONE_COUNT];
-        int ng = group_zones(rd, ks, nk, g);
+        nd_zone_group g[ND_ZONE_COUNT];
+        int ng = nd_group_zones(rd, ks, nk, g);
         memset(&out[n], 0, sizeof out[n]);
         checks[c].write(rd, &out[n], g, ng, nk);
         n++;
     }
-    return n;
+    return n + nd_outcome_warnings(rd, out + n, max - n);
 }
 
 /* The layer where the largest share of a zone's punctures ended. */
@@ -393,45 +276,47 @@ static double modal_share(const nd_rundata *rd, int k)
 }
 
 /* One sentence for the zones whose punctures mostly end in layer. */
-static void layer_sentence(const nd_rundata *rd, text *t, int layer)
+static void layer_sentence(const nd_rundata *rd, nd_text *t, int layer)
 {
     int ks[ND_ZONE_COUNT], nk = 0;
     for (int k = 0; k < rd->n_zones; k++)
         if (rd->zones[k].stats.punctures > 0 && modal_layer(&rd->zones[k].stats) == layer)
             ks[nk++] = k;
     if (nk == 0) return;
-    group g[ND_ZONE_COUNT];
-    int ng = group_zones(rd, ks, nk, g);
+    nd_zone_group g[ND_ZONE_COUNT];
+    int ng = nd_group_zones(rd, ks, nk, g);
     double lo = 1;
     for (int i = 0; i < nk; i++) lo = fmin(lo, modal_share(rd, ks[i]));
     double v[ND_ZONE_COUNT];
     for (int i = 0; i < nk; i++) v[i] = modal_share(rd, ks[i]);
 
-    add(t, "%sIn ", t->len ? " " : "");
-    names(t, g, ng);
+    nd_text_add(t, "%sIn ", t->len ? " " : "");
+    nd_text_names(t, g, ng);
     /* "Most" only when it is more than half; a plurality is "the largest share". */
-    add(t, ", %s (", lo > 0.5 ? "most punctures" : "the largest share of punctures");
-    range(t, pct, v, nk);
-    add(t, "%%) ");
+    nd_text_add(t, ", %s (", lo > 0.5 ? "most punctures" : "the largest share of punctures");
+    nd_text_range(t, pct, v, nk);
+    nd_text_add(t, "%%) ");
     switch (layer) {
     case ND_LAYER_SC:
     case ND_LAYER_EPIDERMIS:
-        add(t,
-            "stay in the %s, above the dermis and its blood vessels: little or no bleeding "
-            "is expected there.",
-            nd_label_layer(layer));
+        nd_text_add(t,
+                    "stay in the %s, above the dermis and its blood vessels: little or no bleeding "
+                    "is expected there.",
+                    nd_label_layer(layer));
         break;
     case ND_LAYER_PAPILLARY:
-        add(t, "stop in the papillary dermis, which carries the capillary loops: pinpoint "
-               "bleeding is expected.");
+        nd_text_add(t, "stop in the papillary dermis, which carries the capillary loops: pinpoint "
+                       "bleeding is expected.");
         break;
     case ND_LAYER_RETICULAR:
-        add(t, "pass through the papillary dermis into the reticular dermis; they cross the "
-               "capillary loops on the way, so pinpoint bleeding is expected there too.");
+        nd_text_add(t,
+                    "pass through the papillary dermis into the reticular dermis; they cross the "
+                    "capillary loops on the way, so pinpoint bleeding is expected there too.");
         break;
     default:
-        add(t, "go through the whole dermis into subcutaneous fat; bleeding is expected, and "
-               "the depth is beyond what the treatment aims at.");
+        nd_text_add(t,
+                    "go through the whole dermis into subcutaneous fat; bleeding is expected, and "
+                    "the depth is beyond what the treatment aims at.");
         break;
     }
 }
@@ -446,7 +331,7 @@ static char *ratio_pct(char *buf, size_t size, double r)
     return nd_label_fixed(buf, size, r * 100, 0);
 }
 
-static void depth_sentence(const nd_rundata *rd, text *t)
+static void depth_sentence(const nd_rundata *rd, nd_text *t)
 {
     double v[ND_ZONE_COUNT];
     int n = 0, low = -1;
@@ -458,27 +343,28 @@ static void depth_sentence(const nd_rundata *rd, text *t)
     if (n == 0) return;
     char name[64], a[32], b[32];
     nd_label_zone(rd->zones[low].stats.zone, name, sizeof name);
-    add(t, "%sOn average the needles reached ", t->len ? " " : "");
-    range(t, ratio_pct, v, n);
-    add(t, "%% of the %s", motorised(rd) ? "depth setting" : "needle length");
+    nd_text_add(t, "%sOn average the needles reached ", t->len ? " " : "");
+    nd_text_range(t, ratio_pct, v, n);
+    nd_text_add(t, "%% of the %s", motorised(rd) ? "depth setting" : "needle length");
     if (n > 1)
-        add(t, " (least in the %s: %s mm of %s mm)", name,
-            mm2(a, sizeof a, rd->zones[low].stats.depth_mean_m),
-            mm2(b, sizeof b, setting(rd, low)));
-    add(t,
+        nd_text_add(t, " (least in the %s: %s mm of %s mm)", name,
+                    mm2(a, sizeof a, rd->zones[low].stats.depth_mean_m),
+                    mm2(b, sizeof b, setting(rd, low)));
+    nd_text_add(
+        t,
         ": the skin is pressed down ahead of the needle, so the depth below the undisturbed "
         "surface falls short of the %s.",
         motorised(rd) ? "setting" : "needle length");
 }
 
 /* The range of a statistic over the punctured zones. */
-static void punctured_range(text *t, const nd_rundata *rd, zone_stat stat, fmt_fn f)
+static void punctured_range(nd_text *t, const nd_rundata *rd, nd_zone_stat stat, nd_fmt_fn f)
 {
     double v[ND_ZONE_COUNT];
     int n = 0;
     for (int k = 0; k < rd->n_zones; k++)
         if (rd->zones[k].stats.punctures > 0) v[n++] = stat(rd, k);
-    if (n) range(t, f, v, n);
+    if (n) nd_text_range(t, f, v, n);
 }
 
 static char *fixed1(char *buf, size_t size, double v)
@@ -487,7 +373,7 @@ static char *fixed1(char *buf, size_t size, double v)
 }
 
 /* Density, and how evenly it spread against what chance allows. */
-static void density_sentence(const nd_rundata *rd, text *t)
+static void density_sentence(const nd_rundata *rd, nd_text *t)
 {
     int lo = -1, hi = -1, n = 0, gaps_as_chance = 1, cv_as_chance = 1;
     double most_uncovered = 0;
@@ -507,51 +393,52 @@ static void density_sentence(const nd_rundata *rd, text *t)
     nd_label_zone(rd->zones[lo].stats.zone, na, sizeof na);
     nd_label_zone(rd->zones[hi].stats.zone, nb, sizeof nb);
     if (lo == hi)
-        add(t, "%sDensity was %s punctures per cm\xc2\xb2", t->len ? " " : "",
-            nd_label_fixed(a, sizeof a, rd->zones[lo].stats.punctures_per_cm2, 0));
+        nd_text_add(t, "%sDensity was %s punctures per cm\xc2\xb2", t->len ? " " : "",
+                    nd_label_fixed(a, sizeof a, rd->zones[lo].stats.punctures_per_cm2, 0));
     else
-        add(t, "%sDensity ranged from %s punctures per cm\xc2\xb2 (%s) to %s (%s)",
-            t->len ? " " : "",
-            nd_label_fixed(a, sizeof a, rd->zones[lo].stats.punctures_per_cm2, 0), na,
-            nd_label_fixed(b, sizeof b, rd->zones[hi].stats.punctures_per_cm2, 0), nb);
-    add(t, ", that is ");
+        nd_text_add(t, "%sDensity ranged from %s punctures per cm\xc2\xb2 (%s) to %s (%s)",
+                    t->len ? " " : "",
+                    nd_label_fixed(a, sizeof a, rd->zones[lo].stats.punctures_per_cm2, 0), na,
+                    nd_label_fixed(b, sizeof b, rd->zones[hi].stats.punctures_per_cm2, 0), nb);
+    nd_text_add(t, ", that is ");
     punctured_range(t, rd, per_cell, fixed1);
-    add(t, " per %g mm cell.", cell_mm);
+    nd_text_add(t, " per %g mm cell.", cell_mm);
 
     if (most_uncovered < 0.005) {
-        add(t, " Every zone had more than 99%% of its cells punctured.");
+        nd_text_add(t, " Every zone had more than 99%% of its cells punctured.");
     } else {
-        add(t, " ");
+        nd_text_add(t, " ");
         punctured_range(t, rd, uncovered, pct);
-        add(t, "%% of cells got no puncture, %s random placement at this density would leave (",
+        nd_text_add(
+            t, "%% of cells got no puncture, %s random placement at this density would leave (",
             gaps_as_chance ? "about what" : "more than");
         punctured_range(t, rd, chance_uncovered, pct);
-        add(t, "%%).");
+        nd_text_add(t, "%%).");
     }
-    add(t, " The count per cell varies with a coefficient of variation of ");
+    nd_text_add(t, " The count per cell varies with a coefficient of variation of ");
     punctured_range(t, rd, cv, fixed2);
-    add(t, ", %s random placement gives (", cv_as_chance ? "about what" : "more than");
+    nd_text_add(t, ", %s random placement gives (", cv_as_chance ? "about what" : "more than");
     punctured_range(t, rd, chance_cv, fixed2);
-    add(t, ")%s",
-        cv_as_chance ? ": the punctures are spread as evenly as their number allows."
-                     : ": the strokes overlap in places and leave gaps in others.");
+    nd_text_add(t, ")%s",
+                cv_as_chance ? ": the punctures are spread as evenly as their number allows."
+                             : ": the strokes overlap in places and leave gaps in others.");
 }
 
 int nd_findings_meaning(const nd_rundata *rd, nd_finding *out, int max)
 {
     int n = 0;
     if (n < max) {
-        text t = {out[n].text, sizeof out[n].text, 0};
+        nd_text t = {out[n].text, sizeof out[n].text, 0};
         out[n].text[0] = '\0';
         for (int l = 0; l < ND_LAYER_COUNT; l++) layer_sentence(rd, &t, l);
         if (t.len) n++;
     }
     if (n < max) {
-        text t = {out[n].text, sizeof out[n].text, 0};
+        nd_text t = {out[n].text, sizeof out[n].text, 0};
         out[n].text[0] = '\0';
         depth_sentence(rd, &t);
         density_sentence(rd, &t);
         if (t.len) n++;
     }
-    return n;
+    return n + nd_outcome_meaning(rd, out + n, max - n);
 }

@@ -1,9 +1,10 @@
 /* The practitioner's report page; see html_report.h.
  *
- * The page is a list of sections written in turn.  Outcome time courses
- * (numbing, pain, redness, collagen) will be one more entry in SECTIONS once
- * their models exist; until then the page says they are not modelled rather
- * than show numbers nobody computed. */
+ * The page is a list of sections written in turn.  The outcome sections
+ * (the outcome table, the time courses, the indications) show what the run
+ * data has of the outcome read-outs; a run folder from before the outcome
+ * models has none, and the page says so in one line rather than show numbers
+ * nobody computed. */
 #include "report/html_report.h"
 
 #include <math.h>
@@ -84,6 +85,17 @@ static nd_status masthead(const nd_rundata *rd, FILE *out, nd_error *err)
                 nd_label_fixed(a, sizeof a, nb->application_s / 60, 0),
                 nb->occluded ? "under occlusion" : "not occluded");
     fputs("</dd>\n", out);
+    /* The series: what the collagen, the PIH risk and the indications are after. */
+    const nd_protocol *pr = &sc->protocol;
+    fputs("<dt>Series</dt><dd>", out);
+    if (pr->sessions > 1)
+        fprintf(out, "%d sessions %s days apart, followed for %s days after the last", pr->sessions,
+                nd_label_fixed(a, sizeof a, pr->interval_s / 86400, 0),
+                nd_label_fixed(b, sizeof b, pr->follow_up_s / 86400, 0));
+    else
+        fprintf(out, "1 session, followed for %s days",
+                nd_label_fixed(a, sizeof a, pr->follow_up_s / 86400, 0));
+    fputs("</dd>\n", out);
 
     uint64_t punctures = 0;
     double area = 0, t0 = 0, t1 = 0;
@@ -121,9 +133,19 @@ static nd_status warnings(const nd_rundata *rd, FILE *out, nd_error *err)
     int n = nd_findings_warnings(rd, found, ND_FINDINGS_MAX);
     fputs("<section id=\"warnings\" class=\"warnings\">\n<h2>Warnings</h2>\n", out);
     if (n == 0) {
+        char a[32], b[32];
         fputs("<p class=\"none\">None: no zone reached subcutaneous fat, or the reticular "
-              "dermis at a shallow setting; every zone was punctured; and gaps and unevenness "
-              "are no more than random placement gives at this density.</p>\n",
+              "dermis at a shallow setting; every zone was punctured; ",
+              out);
+        if (rd->has_outcomes) {
+            fprintf(out, "no zone is expected to hurt above %s/10; ",
+                    nd_label_fixed(a, sizeof a, ND_PAIN_WARN_VAS, 0));
+            if (rd->scenario.patient.fitzpatrick >= ND_PIH_WARN_FITZPATRICK)
+                fprintf(out, "no zone has a risk of hyperpigmentation of %s%% or more; ",
+                        nd_label_fixed(b, sizeof b, ND_PIH_WARN_RISK * 100, 0));
+        }
+        fputs("and gaps and unevenness are no more than random placement gives at this "
+              "density.</p>\n",
               out);
     } else {
         fputs("<ul>\n", out);
@@ -185,8 +207,8 @@ static nd_status zones(const nd_rundata *rd, FILE *out, nd_error *err)
     return ND_OK;
 }
 
-static nd_status figure(const nd_rundata *rd, FILE *out, const char *name, const char *caption,
-                        nd_error *err)
+nd_status nd_html_figure(const nd_rundata *rd, FILE *out, const char *name, const char *caption,
+                         nd_error *err)
 {
     const nd_figure *fig = nd_figure_named(name);
     if (!fig) return nd_error_set(err, ND_ERR_INTERNAL, "report: no figure '%s'", name);
@@ -226,7 +248,7 @@ static nd_status maps(const nd_rundata *rd, FILE *out, nd_error *err)
           "<div class=\"maps\">\n",
           out);
     for (int k = 0; k < 4; k++) {
-        nd_status s = figure(rd, out, names[k], caption[k], err);
+        nd_status s = nd_html_figure(rd, out, names[k], caption[k], err);
         if (s != ND_OK) return s;
     }
     fputs("</div>\n</section>\n", out);
@@ -236,34 +258,158 @@ static nd_status maps(const nd_rundata *rd, FILE *out, nd_error *err)
 static nd_status depth(const nd_rundata *rd, FILE *out, nd_error *err)
 {
     fputs("<section id=\"depth\">\n<h2>Depth against the skin layers</h2>\n", out);
-    nd_status s = figure(rd, out, "depth_histograms",
-                         "Where the punctures of each zone ended, against that zone's mean "
-                         "layer boundaries for this patient.  The layers vary within a zone, so "
-                         "a puncture near a boundary may end on either side of it.",
-                         err);
+    nd_status s =
+        nd_html_figure(rd, out, "depth_histograms",
+                       "Where the punctures of each zone ended, against that zone's mean "
+                       "layer boundaries for this patient.  The layers vary within a zone, so "
+                       "a puncture near a boundary may end on either side of it.",
+                       err);
     fputs("</section>\n", out);
     return s;
 }
 
 static nd_status about(const nd_rundata *rd, FILE *out, nd_error *err)
 {
-    (void)rd;
     (void)err;
     fputs("<footer id=\"about\">\n<p><strong>About this report.</strong> needle simulates every "
           "needle strike: whether it pierced, how deep it reached and which layer it ended in, "
           "from published skin-layer thicknesses for the patient's age, sex and facial site and "
-          "from models of needle insertion (sources and limits: <code>docs/model.md</code>).</p>"
-          "\n<p class=\"later\">Not in this report: numbing, pain, redness and collagen over "
-          "time, which this version of needle does not model.</p>\n"
+          "from models of needle insertion; what the skin then does (numbing, pain, bleeding, "
+          "redness, swelling, collagen) from lumped per-zone models calibrated on clinical "
+          "series (sources and limits: <code>docs/model.md</code>; how this page is worked "
+          "out: <code>docs/report.md</code>).</p>\n"
           "<p>Data beside this page: <code>summary.json</code>, <code>zones.csv</code>, "
-          "<code>field.csv</code>, <code>histograms.csv</code> and <code>figures/</code>.  "
-          "<code>needle report</code> on this folder draws the page again from them.</p>\n"
-          "</footer>\n",
+          "<code>field.csv</code>, <code>histograms.csv</code>",
+          out);
+    fputs(rd->has_timecourse ? ", <code>timecourse.csv</code>" : "", out);
+    fputs(" and <code>figures/</code>.  <code>needle report</code> on this folder draws the "
+          "page again from them.</p>\n</footer>\n",
           out);
     return ND_OK;
 }
 
-static const section_fn SECTIONS[] = {masthead, warnings, meaning, zones, maps, depth, about};
+/* The run data has no outcome read-outs at all (a folder from before them). */
+static int no_outcomes(const nd_rundata *rd)
+{
+    return !rd->has_outcomes && !rd->has_timecourse && !rd->has_indications;
+}
+
+/* One line for a part of the page the run folder has no data for. */
+static void missing(FILE *out, const char *what)
+{
+    fputs("<p class=\"missing\">", out);
+    nd_html_escape(out, what);
+    fputs("</p>\n", out);
+}
+
+static nd_status outcomes(const nd_rundata *rd, FILE *out, nd_error *err)
+{
+    (void)err;
+    fputs("<section id=\"outcomes\">\n<h2>What to expect, zone by zone</h2>\n", out);
+    if (no_outcomes(rd)) {
+        missing(out, "This run's files have no outcome read-outs (numbing, pain, bleeding, "
+                     "redness, collagen, indications): a run folder made before needle modelled "
+                     "them has none.  Simulate the scenario again to see them.");
+    } else if (!rd->has_outcomes) {
+        missing(out, "zones.csv has no outcome columns, so the outcome table is left out.");
+    } else {
+        nd_html_outcome_table(rd, out);
+        fputs(
+            "<p class=\"note\">Numbed to: how deep the cream has numbed the skin when the zone "
+            "is needled.  Pain: expected at the zone's mean depth reached; peak: at its "
+            "deepest punctures (95th percentile) at the least numbed moment.  Bleeding: "
+            "pinpoint bleeding points.  Bruise: the chance of a visible bruise in the zone, "
+            "per session.  Peak redness, as a share of the most needling can cause, and "
+            "swelling.  Visibly red: days until the redness fades below visible.  Channels: hours "
+            "until half the channels have closed.  End of follow-up: change from before "
+            "treatment of collagen (coll.) I and III and elastin at the end of the series and "
+            "its follow-up.  PIH: risk of post-inflammatory hyperpigmentation over the series.  "
+            "Small print under a value: the range the model gives when its least certain "
+            "parameter for that read-out takes its plausible extremes.  Shaded: a warning "
+            "above.  The same numbers, unrounded, are in <code>zones.csv</code>.</p>\n",
+            out);
+    }
+    fputs("</section>\n", out);
+    return ND_OK;
+}
+
+static nd_status courses(const nd_rundata *rd, FILE *out, nd_error *err)
+{
+    if (no_outcomes(rd)) return ND_OK; /* said once, above */
+    fputs("<section id=\"courses\">\n<h2>Over time</h2>\n", out);
+    if (!rd->has_timecourse) {
+        missing(out, "timecourse.csv is not in the run folder, so the time courses are left "
+                     "out.");
+        fputs("</section>\n", out);
+        return ND_OK;
+    }
+    fputs("<p class=\"note\">Zones whose curves coincide share one line; the legend names "
+          "them with the mean depth their needles reach.</p>\n",
+          out);
+    nd_status s = nd_html_figure(
+        rd, out, "numbing",
+        "Above: the skin the cream has numbed (shaded), from the moment it went on, and the mean "
+        "depth the needles reach in each group of zones; a line below the shading means "
+        "numbed needling.  Below: the pain needling would cause at each moment; the bars give "
+        "each group's expected pain when its zones were needled, with the range the model "
+        "gives for the pain without numbing and the cream's effect on the face taken to their "
+        "ends.",
+        err);
+    if (s == ND_OK)
+        s = nd_html_figure(
+            rd, out, "recovery",
+            "Redness (as a share of the most a needling can cause), swelling (the model's "
+            "fractional swelling, which follows the redness) and the share of channels still "
+            "open, from each zone's own needling.  Dots: when the redness is no longer visible, "
+            "with its range under the axis, and when half the channels have closed.",
+            err);
+    if (s == ND_OK)
+        s = nd_html_figure(rd, out, "collagen",
+                           "Collagen I, collagen III and elastin as the change from before "
+                           "treatment, from the first session (triangles: sessions) to the end "
+                           "of follow-up.  The curves are the model's central estimate; the bars "
+                           "at the end give the range of each protein's gain.  Collagen III "
+                           "comes first and matures into collagen I over weeks.",
+                           err);
+    fputs("</section>\n", out);
+    return s;
+}
+
+static nd_status indications(const nd_rundata *rd, FILE *out, nd_error *err)
+{
+    (void)err;
+    if (no_outcomes(rd)) return ND_OK;
+    fputs("<section id=\"indications\">\n<h2>What the series may do, by indication</h2>\n", out);
+    if (!rd->has_indications) {
+        missing(out, "summary.json has no indications, so they are left out.");
+    } else if (rd->n_indications == 0) {
+        missing(out, "No indication was worked out for this run: they are worked out on the "
+                     "largest treated zone of the face, and the neck does not count.");
+    } else {
+        char zone[64];
+        nd_label_zone(rd->indication_zone, zone, sizeof zone);
+        fputs("<p>Worked out on the ", out);
+        nd_html_escape(out, zone);
+        fputs(": each clinical series' result, scaled by the collagen I this protocol lays "
+              "down there against what the series' own protocol lays down on the same zone and "
+              "patient, and capped for a protocol stronger than the series' "
+              "(<code>docs/model.md</code>, section 9.7).  Each is on its series' own scale: for "
+              "grades and MASI a negative change is an improvement.</p>\n",
+              out);
+        nd_html_indication_table(rd, out);
+        fputs("<p class=\"note\">Evidence: <strong>good</strong>, a clinical series of "
+              "needling with numbers on this scale; <strong>thin</strong>, one small series, or "
+              "one where needling was combined with something else; <strong>none</strong>, no "
+              "study of plain needling with numbers, so no number is given.  The range spans "
+              "the series' own uncertainty, scaled alike.</p>\n",
+              out);
+    }
+    fputs("</section>\n", out);
+    return ND_OK;
+}
+
+static const section_fn SECTIONS[] = {masthead, warnings, meaning, zones,       outcomes,
+                                      maps,     depth,    courses, indications, about};
 
 nd_status nd_write_report_html(const nd_rundata *rd, FILE *out, nd_error *err)
 {

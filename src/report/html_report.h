@@ -22,6 +22,22 @@ const char *nd_html_style(void);
  * data-col (its zones.csv column), so a test can hold the page to the data. */
 void nd_html_zone_table(const nd_rundata *rd, FILE *out);
 
+/* The outcome table: numbing, pain, bleeding, bruising, redness, swelling,
+ * downtime, channels, collagen, elastin and PIH, a row per treated zone, each
+ * number with data-col (its zones.csv column) and, where shown in percent,
+ * data-as ("percent" or "change"); ranges under their values.  Only for run
+ * data that has_outcomes. */
+void nd_html_outcome_table(const nd_rundata *rd, FILE *out);
+
+/* The expected change per indication, from summary.json's "indications": a
+ * row per indication with data-ind (its name in the file) and data-col on
+ * each number.  Only for run data that has_indications. */
+void nd_html_indication_table(const nd_rundata *rd, FILE *out);
+
+/* A figure of the page: its inline SVG, caption and PNG link. */
+nd_status nd_html_figure(const nd_rundata *rd, FILE *out, const char *name, const char *caption,
+                         nd_error *err);
+
 /* The settings in a line: the depth range, and what every zone shares (which
  * the table then leaves out). */
 void nd_html_settings_summary(const nd_rundata *rd, FILE *out);

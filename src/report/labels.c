@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "needle/face.h"
+#include "needle/indication.h"
 #include "needle/skin.h"
 
 /* Split "cheek_left" into its site "cheek" and side "left" (or ""). */
@@ -82,6 +83,49 @@ void nd_label_zone_pair(int zone, char *buf, size_t size)
         snprintf(buf, size, "both %ss", site);
 }
 
+void nd_label_zone_list(const int *zones, int n, int articles, char *buf, size_t size)
+{
+    int used[ND_ZONE_COUNT] = {0}, names = 0;
+    char part[ND_ZONE_COUNT][72]; /* "the " and a name */
+    for (int a = 0; a < n && a < ND_ZONE_COUNT; a++) {
+        if (used[a]) continue;
+        used[a] = 1;
+        int mirror = nd_label_zone_mirror(zones[a]), pair = 0;
+        for (int b = a + 1; b < n && b < ND_ZONE_COUNT && mirror >= 0 && !pair; b++)
+            if (!used[b] && zones[b] == mirror) used[b] = pair = 1;
+        char name[64];
+        if (pair)
+            nd_label_zone_pair(zones[a], name, sizeof name);
+        else
+            nd_label_zone(zones[a], name, sizeof name);
+        /* "both cheeks" takes no article; "the forehead" does. */
+        snprintf(part[names++], sizeof part[0], "%s%s", articles && !pair ? "the " : "", name);
+    }
+    size_t len = 0;
+    if (size) buf[0] = '\0';
+    for (int i = 0; i < names && len < size; i++) {
+        const char *sep = i == 0 ? "" : i == names - 1 ? " and " : ", ";
+        int w = snprintf(buf + len, size - len, "%s%s", sep, part[i]);
+        if (w < 0) break;
+        len += (size_t)w;
+    }
+}
+
+const char *nd_label_indication(int indication)
+{
+    static const char *const names[ND_INDICATION_COUNT] = {
+        [ND_IND_WRINKLES] = "Wrinkles and fine lines",
+        [ND_IND_ACNE_SCARS] = "Acne scars",
+        [ND_IND_STRETCH_MARKS] = "Stretch marks",
+        [ND_IND_PIGMENTATION] = "Pigmentation",
+        [ND_IND_PORES] = "Enlarged pores",
+        [ND_IND_DULL_SKIN] = "Dull skin (texture)",
+    };
+    return indication >= 0 && indication < ND_INDICATION_COUNT && names[indication]
+               ? names[indication]
+               : "?";
+}
+
 const char *nd_label_layer(int layer)
 {
     static const char *const names[ND_LAYER_COUNT] = {"stratum corneum", "viable epidermis",
@@ -148,5 +192,43 @@ char *nd_label_percent(char *buf, size_t size, double fraction)
         snprintf(buf, size, ">99");
     else
         nd_label_fixed(buf, size, pct, 0);
+    return buf;
+}
+
+char *nd_label_small(char *buf, size_t size, double v, int decimals)
+{
+    double unit = pow(10, -decimals);
+    if (v > 0 && v < 0.5 * unit) {
+        char num[32];
+        snprintf(buf, size, "<%s", nd_label_fixed(num, sizeof num, unit, decimals));
+        return buf;
+    }
+    return nd_label_fixed(buf, size, v, decimals);
+}
+
+char *nd_label_risk(char *buf, size_t size, double fraction)
+{
+    double pct = fraction * 100;
+    if (pct == 0) {
+        snprintf(buf, size, "0");
+        return buf;
+    }
+    if (pct >= 99.5 && pct < 100) {
+        snprintf(buf, size, ">99");
+        return buf;
+    }
+    return nd_label_small(buf, size, pct, pct < 9.95 ? 1 : 0);
+}
+
+char *nd_label_change(char *buf, size_t size, double rel)
+{
+    double pct = (rel - 1) * 100, mag = fabs(pct);
+    char num[32];
+    nd_label_small(num, sizeof num, mag, mag < 9.95 ? 1 : 0);
+    if (strcmp(num, "0") == 0 || strcmp(num, "0.0") == 0)
+        snprintf(buf, size, "0");
+    else
+        /* A typographic minus: a hyphen reads as a dash in a table. */
+        snprintf(buf, size, "%s%s", pct > 0 ? "+" : "\xe2\x88\x92", num);
     return buf;
 }

@@ -18,6 +18,13 @@ int nd_label_zone_mirror(int zone);
 /* "both cheeks", for a pair named together. */
 void nd_label_zone_pair(int zone, char *buf, size_t size);
 
+/* Zones in a phrase, a left/right pair named together: "forehead, both
+ * cheeks and nose"; with articles: "the forehead, both cheeks and the nose". */
+void nd_label_zone_list(const int *zones, int n, int articles, char *buf, size_t size);
+
+/* "Wrinkles and fine lines" for ND_IND_WRINKLES; "?" for an invalid id. */
+const char *nd_label_indication(int indication);
+
 /* "papillary dermis"; short: "papillary". */
 const char *nd_label_layer(int layer);
 const char *nd_label_layer_short(int layer);
@@ -34,5 +41,16 @@ char *nd_label_fixed(char *buf, size_t size, double v, int decimals);
  * 99.5 % and under 100 % (within the tables' six digits of 0 or 100 % counts
  * as 0 or 100). */
 char *nd_label_percent(char *buf, size_t size, double fraction);
+
+/* v to decimals places, but a value above 0 that would print as 0 prints as
+ * "<0.1" (or "<1", "<0.01"): never a nought for something there is. */
+char *nd_label_small(char *buf, size_t size, double v, int decimals);
+/* A risk (a fraction) in percent: "0", "<0.1", "2.8" under 10 %, "13" above,
+ * ">99" just under 100. */
+char *nd_label_risk(char *buf, size_t size, double fraction);
+/* A relative amount (1 = baseline) as a change in percent: "+23", "+0.3"
+ * (one decimal under 10 %), "−4.0", "0"; "+<0.1" for a change too small
+ * to print. */
+char *nd_label_change(char *buf, size_t size, double rel);
 
 #endif

@@ -70,6 +70,7 @@ nd_status nd_report_render(const nd_rundata *rd, const char *dir, int atomic, nd
     int n;
     const nd_figure *figs = nd_figures(&n);
     for (int k = 0; k < n && s == ND_OK; k++) {
+        if (!nd_figure_shown(&figs[k], rd)) continue;
         char *png = join(figures, figs[k].name, ".png");
         s = png ? nd_figure_png(&figs[k], rd, png, atomic, err)
                 : nd_error_set(err, ND_ERR_NOMEM, "out of memory");

@@ -1,6 +1,7 @@
 /* Run data shared by both ways of filling it; see rundata.h. */
 #include "report/rundata.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 void nd_rundata_free(nd_rundata *rd)
 {
     if (!rd) return;
+    for (int k = 0; k < ND_ZONE_COUNT; k++) free(rd->zones[k].course);
     free(rd->cells);
     nd_face_free(rd->own_face);
     free(rd);
@@ -36,6 +38,27 @@ void nd_rundata_set_cell(nd_rd_cell *c, int zone, uint32_t punctures, double pun
         if (layer_fraction[l] > 0) c->deepest_layer = l;
     uint32_t distinct = repeat_hits <= punctures ? punctures - repeat_hits : 0;
     c->subcell_cover = distinct >= SUBCELLS ? 1.0 : (double)distinct / SUBCELLS;
+}
+
+double nd_rundata_course_at(const nd_rundata *rd, int k, nd_rd_value value, double t_s)
+{
+    const nd_timecourse_row *r = rd->zones[k].course;
+    int n = rd->n_times;
+    if (!r || n <= 0) return NAN;
+    if (t_s <= r[0].time_s) return value(&r[0]);
+    if (t_s >= r[n - 1].time_s) return value(&r[n - 1]);
+    /* Bisect for the samples either side: the charts ask thousands of times. */
+    int lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (r[mid].time_s <= t_s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double span = r[hi].time_s - r[lo].time_s;
+    double f = span > 0 ? (t_s - r[lo].time_s) / span : 0;
+    return value(&r[lo]) + f * (value(&r[hi]) - value(&r[lo]));
 }
 
 void nd_rundata_format_date(long long t, char *buf, unsigned long size)

@@ -1,8 +1,9 @@
 /* Run data from the files of a run folder; see rundata.h.
  *
  * summary.json gives the scenario (and through it the grid and the treated
- * zones), zones.csv the zone statistics and layer boundaries, field.csv the
- * cells and histograms.csv the depth histograms.  Each table is checked
+ * zones) and the indications, zones.csv the zone statistics, layer
+ * boundaries and outcome read-outs, field.csv the cells, histograms.csv the
+ * depth histograms and timecourse.csv the outcome time courses.  Each table is checked
  * against the scenario as it is read: a zone that was not treated, a cell off
  * the grid or in another zone than the face map says, means the folder's
  * files do not belong together, and the report would be wrong. */
@@ -17,6 +18,8 @@
 
 #include "report/csv_read.h"
 #include "report/summary_read.h"
+#include "report/timecourse_read.h"
+#include "report/zone_outcome_read.h"
 
 static const char *errstr(int e, char *buf, size_t size)
 {
@@ -104,8 +107,8 @@ static nd_status zone_columns(const nd_csv *c, int col[Z_NCOLS], nd_error *err)
     return s;
 }
 
-static nd_status zone_row(nd_rundata *rd, const nd_csv *c, const int col[Z_NCOLS], int row,
-                          nd_error *err)
+static nd_status zone_row(nd_rundata *rd, const nd_csv *c, const int col[Z_NCOLS],
+                          const nd_zone_outcome_cols *oc, int row, nd_error *err)
 {
     int k = zone_index(rd, c, col[Z_ZONE], err);
     if (k < 0) return ND_ERR_INPUT;
@@ -150,21 +153,24 @@ static nd_status zone_row(nd_rundata *rd, const nd_csv *c, const int col[Z_NCOLS
         return nd_csv_error(c, col[Z_BOTTOM], err,
                             "layer boundaries must be all given or all empty");
     z->has_bounds = have == ND_RD_BOUNDS;
-    return ND_OK;
+    return oc->present ? nd_zone_outcome_row(c, oc, &z->outcome, err) : ND_OK;
 }
 
 static nd_status read_zones(nd_rundata *rd, const char *dir, nd_error *err)
 {
     nd_csv c;
+    nd_zone_outcome_cols oc = {0};
     int col[Z_NCOLS], rows = 0, more = 0;
     nd_status s = nd_csv_open(&c, dir, "zones.csv", err);
     if (s == ND_OK) s = zone_columns(&c, col, err);
+    if (s == ND_OK) s = nd_zone_outcome_columns(&c, &oc, err);
+    rd->has_outcomes = oc.present;
     while (s == ND_OK && (s = nd_csv_next(&c, &more, err)) == ND_OK && more) {
         if (rows >= rd->n_zones) {
             s = nd_csv_error(&c, -1, err, "more zones than the %d of summary.json", rd->n_zones);
             break;
         }
-        s = zone_row(rd, &c, col, rows++, err);
+        s = zone_row(rd, &c, col, &oc, rows++, err);
     }
     if (s == ND_OK && rows != rd->n_zones)
         s = nd_error_at(err, ND_ERR_INPUT, c.path, c.line, 0, NULL,
@@ -347,10 +353,11 @@ nd_status nd_rundata_load(const char *dir, nd_rundata **out, nd_error *err)
     nd_rundata *rd = calloc(1, sizeof *rd);
     struct stat st;
     nd_status s = rd ? ND_OK : nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    if (s == ND_OK) rd->indication_zone = -1;
     if (s == ND_OK) s = check_folder(dir, summary, &st, err);
     if (s == ND_OK) {
         nd_rundata_format_date((long long)st.st_mtime, rd->date, sizeof rd->date);
-        s = nd_summary_read(summary, &rd->scenario, rd->version, sizeof rd->version, err);
+        s = nd_summary_read(summary, rd, err);
     }
     if (s == ND_OK) {
         rd->n_zones = rd->scenario.protocol.n_zones;
@@ -363,6 +370,7 @@ nd_status nd_rundata_load(const char *dir, nd_rundata **out, nd_error *err)
     if (s == ND_OK) s = read_zones(rd, dir, err);
     if (s == ND_OK) s = read_field(rd, dir, err);
     if (s == ND_OK) s = read_histograms(rd, dir, err);
+    if (s == ND_OK) s = nd_timecourse_read(rd, dir, err);
     free(summary);
     if (s != ND_OK) {
         nd_rundata_free(rd);

@@ -12,7 +12,8 @@
 
 #include "report/json_writer.h"
 
-#define CSV_DIGITS 6
+/* The same six significant digits as summary.json, so the two agree. */
+#define CSV_DIGITS ND_JSON_DIGITS
 
 /* fprintf errors are sticky in the stream; the caller checks ferror once. */
 static void num(FILE *out, double v)
@@ -72,12 +73,17 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
     fputs(",coverage_fraction,uniformity_cv,repeat_fraction,t_start_s,t_end_s,depth_setting_mm,"
           "sc_bottom_mm,epidermis_bottom_mm,papillary_bottom_mm,reticular_bottom_mm",
           out);
-    /* The outcome models' read-outs, when they were run. */
+    /* The outcome models' read-outs, when they were run; then the interval
+     * ends summary.json has and the first version of this table left out
+     * (appended, so the columns before keep their places). */
     if (run->outcomes)
         fputs(",anesthesia_depth_mm,pain_vas,pain_vas_lo,pain_vas_hi,pain_vas_peak,"
               "bleeding_points_per_cm2,bruising_risk,erythema_peak,edema_peak,downtime_days,"
               "downtime_days_lo,downtime_days_hi,channel_half_life_h,collagen_I_rel,"
-              "collagen_I_rel_lo,collagen_I_rel_hi,collagen_III_rel,elastin_rel,pih_risk",
+              "collagen_I_rel_lo,collagen_I_rel_hi,collagen_III_rel,elastin_rel,pih_risk,"
+              "bleeding_points_per_cm2_lo,bleeding_points_per_cm2_hi,bruising_risk_lo,"
+              "bruising_risk_hi,collagen_III_rel_lo,collagen_III_rel_hi,elastin_rel_lo,"
+              "elastin_rel_hi,pih_risk_lo,pih_risk_hi",
               out);
     fputc('\n', out);
     for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++) {
@@ -122,7 +128,17 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
                                 o->collagen_I_rel.hi,
                                 o->collagen_III_rel.mid,
                                 o->elastin_rel.mid,
-                                o->pih_risk.mid};
+                                o->pih_risk.mid,
+                                o->bleeding_points_per_cm2.lo,
+                                o->bleeding_points_per_cm2.hi,
+                                o->bruising_risk.lo,
+                                o->bruising_risk.hi,
+                                o->collagen_III_rel.lo,
+                                o->collagen_III_rel.hi,
+                                o->elastin_rel.lo,
+                                o->elastin_rel.hi,
+                                o->pih_risk.lo,
+                                o->pih_risk.hi};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) num(out, v[i]);
         }
         fputc('\n', out);

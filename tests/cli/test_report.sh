@@ -32,10 +32,15 @@ RUN="$TMP/run"
 "$NEEDLE" simulate --out "$RUN/" >"$TMP/stdout" 2>"$TMP/stderr" || fail "default run"
 check "simulate ends with the report's path" \
     '[ "$(tail -n 1 "$TMP/stdout")" = "Report: $RUN/report.html" ]'
-for f in report.html histograms.csv figures/density.png figures/depth.png figures/layer.png \
-    figures/coverage.png figures/depth_histograms.png; do
+for f in report.html histograms.csv timecourse.csv figures/density.png figures/depth.png \
+    figures/layer.png figures/coverage.png figures/depth_histograms.png figures/numbing.png \
+    figures/recovery.png figures/collagen.png; do
     check "$f written" '[ -s "$RUN/$f" ]'
 done
+check "zones.csv carries every interval of summary.json" \
+    'head -1 "$RUN/zones.csv" | grep -q "collagen_III_rel_lo,collagen_III_rel_hi,elastin_rel_lo,elastin_rel_hi,pih_risk_lo,pih_risk_hi"'
+check "report.html no longer says the outcomes are not modelled" \
+    '! grep -q "not model" "$RUN/report.html"'
 check "zones.csv has layer boundaries and the setting" \
     'head -1 "$RUN/zones.csv" | grep -q "depth_setting_mm,sc_bottom_mm,epidermis_bottom_mm,papillary_bottom_mm,reticular_bottom_mm"'
 check "histograms.csv columns carry units" \
@@ -45,8 +50,8 @@ check "report.html has no script and fetches nothing" \
 
 # Another thread count: the same files, and the same page but for its date.
 "$NEEDLE" simulate --quiet --threads 1 --out "$TMP/one" || fail "run with 1 thread"
-for f in histograms.csv zones.csv figures/layer.png figures/coverage.png \
-    figures/depth_histograms.png; do
+for f in histograms.csv zones.csv timecourse.csv figures/layer.png figures/coverage.png \
+    figures/depth_histograms.png figures/numbing.png figures/collagen.png; do
     check "$f identical with 1 thread" 'cmp -s "$RUN/$f" "$TMP/one/$f"'
 done
 check "report.html identical with 1 thread, but for its date" \
@@ -72,6 +77,31 @@ check "malformed zones.csv: exit code 2 (got $rc)" '[ $rc -eq 2 ]'
 check "malformed zones.csv: file and line named" 'grep -q "zones.csv:3:" "$TMP/err"'
 check "malformed zones.csv: report.html untouched" 'cmp -s "$TMP/before.html" "$TMP/spoilt/report.html"'
 check "malformed zones.csv: no temporary file" '[ -z "$(find "$TMP/spoilt" -name "*.tmp-*")" ]'
+
+# A malformed time course: refused the same way.
+rm -rf "$TMP/spoilt" && cp -r "$RUN" "$TMP/spoilt"
+sed -i '5s/^\([a-z_]*\),\([0-9.]*\),\([0-9.e+-]*\),/\1,\2,\3,12,/' "$TMP/spoilt/timecourse.csv"
+"$NEEDLE" report "$TMP/spoilt" >"$TMP/out" 2>"$TMP/err"; rc=$?
+check "malformed timecourse.csv: exit code 2 (got $rc)" '[ $rc -eq 2 ]'
+check "malformed timecourse.csv: file and line named" 'grep -q "timecourse.csv:5:" "$TMP/err"'
+check "malformed timecourse.csv: report.html untouched" \
+    'cmp -s "$TMP/before.html" "$TMP/spoilt/report.html"'
+
+# A folder from before the outcome models: the page without them, and says so.
+OLD="$TMP/old"
+rm -rf "$OLD" && cp -r "$RUN" "$OLD" && rm -f "$OLD/timecourse.csv" "$OLD"/figures/*.png
+cut -d, -f1-23 "$RUN/zones.csv" >"$OLD/zones.csv"
+# The last object of summary.json: drop it, and the comma before it.
+sed -i '/^  "indications": {/,$d' "$OLD/summary.json"
+sed -i '$ s/^  },$/  }\n}/' "$OLD/summary.json"
+"$NEEDLE" report "$OLD" >"$TMP/out" 2>"$TMP/err"; rc=$?
+check "older run folder: exit code 0 (got $rc; $(head -c 300 "$TMP/err"))" '[ $rc -eq 0 ]'
+check "older run folder: the page says the outcomes are missing" \
+    'grep -q "no outcome read-outs" "$OLD/report.html"'
+check "older run folder: no outcome table or time-course figure" \
+    '! grep -qE "class=\"zones outcomes|id=\"fig-(numbing|recovery|collagen)" "$OLD/report.html"'
+check "older run folder: the puncture figures drawn" '[ -s "$OLD/figures/depth_histograms.png" ]'
+check "older run folder: no time-course PNG" '[ ! -e "$OLD/figures/numbing.png" ]'
 
 # ---- the page in a browser ----
 BROWSER=$(command -v chromium || command -v chromium-browser || true)
@@ -120,15 +150,18 @@ sed 's|</body>|<script>for (const f of document.querySelectorAll("figure")) { co
 browser --window-size=1200,3000 --dump-dom "file://$RUN/check.html" >"$TMP/dom.html" 2>/dev/null
 rm -f "$RUN/check.html"
 browser --window-size=1200,3000 --dump-dom "file://$TMP/simulated.html" >"$TMP/dom-sim.html" 2>/dev/null
-python3 - "$TMP/dom.html" "$RUN/zones.csv" "$RUN" "$TMP/dom-sim.html" <<'PY' && pass || fail "page content (above)"
-import csv, os, re, sys
+python3 - "$TMP/dom.html" "$RUN" "$TMP/dom-sim.html" <<'PY' && pass || fail "page content (above)"
+import csv, json, os, re, sys
 from html.parser import HTMLParser
 
 class Page(HTMLParser):
+    """Figures, links, the rows of each table (zones, outcomes, indications)
+    with their data-col numbers, and the text of the warnings and of "what
+    this means"."""
     def __init__(self):
         super().__init__()
-        self.figures, self.rows, self.links, self.warnings = {}, [], [], []
-        self.fig = None; self.row = None; self.col = None; self.text = None; self.depth = 0
+        self.figures, self.links, self.rows, self.text = {}, [], [], {}
+        self.fig = self.table = self.row = self.cap = self.section = None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "figure":
@@ -140,30 +173,58 @@ class Page(HTMLParser):
             self.figures[self.fig]["viewBox"] = a.get("viewbox")
         elif tag == "a" and a.get("href"):
             self.links.append(a["href"])
-        elif tag == "tr" and "data-zone" in a:
-            self.row = {"zone": a["data-zone"], "cells": {}}
-        elif tag == "td" and self.row is not None and "data-col" in a:
-            self.col, self.text = a["data-col"], ""
-        elif tag == "section" and a.get("id") == "warnings":
-            self.text, self.col = "", "#warnings"
+        elif tag == "table":
+            self.table = (a.get("class") or "").split()[-1]
+        elif tag == "tr" and ("data-zone" in a or "data-ind" in a):
+            self.row = {"table": self.table, "key": a.get("data-zone") or a.get("data-ind"),
+                        "cells": {}, "text": ""}
+        elif tag in ("td", "span") and self.row is not None and "data-col" in a:
+            self.cap = [tag, a["data-col"], a.get("data-as"), ""]
+        elif tag == "section" and a.get("id") in ("warnings", "meaning"):
+            self.section = a["id"]; self.text[self.section] = ""
     def handle_endtag(self, tag):
         if tag == "figure": self.fig = None
-        elif tag == "td" and self.col and self.col != "#warnings":
-            self.row["cells"][self.col] = self.text.strip(); self.col = None
+        elif self.cap and tag == self.cap[0]:
+            self.row["cells"][self.cap[1]] = (self.cap[3].strip(), self.cap[2]); self.cap = None
         elif tag == "tr" and self.row is not None:
             self.rows.append(self.row); self.row = None
-        elif tag == "section" and self.col == "#warnings":
-            self.warnings.append(" ".join(self.text.split())); self.col = None
+        elif tag == "section":
+            if self.section: self.text[self.section] = " ".join(self.text[self.section].split())
+            self.section = None
     def handle_data(self, data):
-        if self.col is not None: self.text += data
+        if self.cap: self.cap[3] += data
+        if self.row is not None: self.row["text"] += data
+        if self.section: self.text[self.section] += data
+    def table_rows(self, name):
+        return [r for r in self.rows if r["table"] == name]
 
 def read(path):
     p = Page(); p.feed(open(path, encoding="utf-8").read()); return p
 
-page, zones_csv, run, simulated = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+def shown_matches(shown, v, as_, col):
+    """Whether a number as the page shows it is the file's value v."""
+    x = float(v)
+    if as_ == "percent" or (as_ is None and (col.startswith("layer_") or col == "coverage_fraction")):
+        x *= 100
+    elif as_ == "change":
+        x = (x - 1) * 100
+    s = shown.replace("\u2212", "-")
+    if s.startswith("+"): s = s[1:]
+    neg = s.startswith("-") and s[1:2] == "<"
+    if neg: s = s[1:]
+    if s.startswith("<"):  # above zero, too small to print at that precision
+        bound = float(s[1:])
+        return 0 < abs(x) < bound / 2 + 1e-4 * bound and (x < 0) == neg
+    if s == ">99": return 99.5 - 1e-4 <= x <= 100
+    if not re.fullmatch(r"-?\d+(\.\d+)?", s): return False
+    dec = len(s.split(".")[1]) if "." in s else 0
+    return abs(float(s) - x) <= 0.5 * 10 ** -dec + 1e-6 * abs(x)
+
+page, run, simulated = sys.argv[1], sys.argv[2], sys.argv[3]
 p = read(page)
 errors = []
-for name in ("density", "depth", "layer", "coverage", "depth_histograms"):
+for name in ("density", "depth", "layer", "coverage", "depth_histograms", "numbing", "recovery",
+             "collagen"):
     f = p.figures.get("fig-" + name)
     if not f or not f["svg"]:
         errors.append("figure %s missing" % name); continue
@@ -175,32 +236,53 @@ for name in ("density", "depth", "layer", "coverage", "depth_histograms"):
 for href in p.links:
     if not os.path.isfile(os.path.join(run, href)): errors.append("broken link " + href)
 
-rows = list(csv.DictReader(open(zones_csv)))
-if [r["zone"] for r in rows] != [r["zone"] for r in p.rows]:
-    errors.append("table zones %s != zones.csv %s" % ([r["zone"] for r in p.rows], [r["zone"] for r in rows]))
-percent = lambda c: c.startswith("layer_") or c == "coverage_fraction"
-for want, got in zip(rows, p.rows):
-    if len(got["cells"]) < 10: errors.append("%s: %d number cells" % (got["zone"], len(got["cells"])))
-    for col, shown in got["cells"].items():
-        v = want[col]
-        where = "%s %s: page %r, zones.csv %r" % (got["zone"], col, shown, v)
-        if v == "":
-            if shown != "\u2014": errors.append(where)
-            continue
-        x = float(v) * (100 if percent(col) else 1)
-        if shown == "<1": ok = 0 < x < 0.5 + 1e-4
-        elif shown == ">99": ok = 99.5 - 1e-4 <= x <= 100
-        elif re.fullmatch(r"-?\d+(\.\d+)?", shown):
-            dec = len(shown.split(".")[1]) if "." in shown else 0
-            ok = abs(float(shown) - x) <= 0.5 * 10 ** -dec + 1e-6 * abs(x)
-        else: ok = False
-        if not ok: errors.append(where)
+# Both zone tables say what zones.csv says, number by number.
+rows = list(csv.DictReader(open(os.path.join(run, "zones.csv"))))
+for table, least in (("zones", 10), ("outcomes", 25)):
+    got_rows = p.table_rows(table)
+    if [r["zone"] for r in rows] != [r["key"] for r in got_rows]:
+        errors.append("%s table zones %s != zones.csv %s"
+                      % (table, [r["key"] for r in got_rows], [r["zone"] for r in rows]))
+    for want, got in zip(rows, got_rows):
+        if len(got["cells"]) < least:
+            errors.append("%s table, %s: %d numbers" % (table, got["key"], len(got["cells"])))
+        for col, (shown, as_) in got["cells"].items():
+            where = "%s %s: page %r, zones.csv %r" % (got["key"], col, shown, want.get(col))
+            if col not in want: errors.append("no column " + where); continue
+            if want[col] == "":
+                if shown != "\u2014": errors.append(where)
+            elif not shown_matches(shown, want[col], as_, col):
+                errors.append(where)
+
+# The indications say what summary.json says, and a "none" has no number.
+summary = json.load(open(os.path.join(run, "summary.json")))
+inds = {k: v for k, v in summary.get("indications", {}).items() if isinstance(v, dict)}
+got = {r["key"]: r for r in p.table_rows("indications")}
+if sorted(got) != sorted(inds): errors.append("indications %s != %s" % (sorted(got), sorted(inds)))
+for name, want in inds.items():
+    r = got.get(name)
+    if not r: continue
+    if want["evidence"] == "none" or want["expected"] is None:
+        if r["cells"]: errors.append("indication %s: a number where the evidence has none" % name)
+        if "no number" not in r["text"]: errors.append("indication %s: no 'no number'" % name)
+        continue
+    for col in ("expected", "expected_lo", "expected_hi"):
+        shown, as_ = r["cells"].get(col, ("", None))
+        if not shown_matches(shown, want[col], as_, col):
+            errors.append("indication %s %s: page %r, summary.json %r" % (name, col, shown, want[col]))
+zone = summary.get("indications", {}).get("zone", "")
+if zone.replace("_", " ") not in open(page, encoding="utf-8").read():
+    errors.append("the page does not name the indications' zone %s" % zone)
+
 # The page `needle simulate` wrote says the same as the one drawn from the files.
 s = read(simulated)
-if [(r["zone"], r["cells"]) for r in s.rows] != [(r["zone"], r["cells"]) for r in p.rows]:
-    errors.append("the table differs between needle simulate and needle report")
-if s.warnings != p.warnings:
-    errors.append("the warnings differ between needle simulate and needle report")
+for table in ("zones", "outcomes", "indications"):
+    if [(r["key"], r["cells"]) for r in s.table_rows(table)] != \
+       [(r["key"], r["cells"]) for r in p.table_rows(table)]:
+        errors.append("the %s table differs between needle simulate and needle report" % table)
+for section in ("warnings", "meaning"):
+    if s.text.get(section) != p.text.get(section):
+        errors.append("%s differs between needle simulate and needle report" % section)
 for e in errors: print("page:", e, file=sys.stderr)
 sys.exit(1 if errors else 0)
 PY
@@ -210,7 +292,7 @@ browser --no-pdf-header-footer --print-to-pdf="$TMP/report.pdf" "$URL" >/dev/nul
 check "printed to PDF" 'head -c 5 "$TMP/report.pdf" | grep -q "%PDF-"'
 if command -v pdfinfo >/dev/null; then
     pages=$(pdfinfo "$TMP/report.pdf" | sed -n 's/^Pages: *//p')
-    check "PDF has 3 to 8 A4 pages (got $pages)" '[ "$pages" -ge 3 ] && [ "$pages" -le 8 ]'
+    check "PDF has 4 to 9 A4 pages (got $pages)" '[ "$pages" -ge 4 ] && [ "$pages" -le 9 ]'
     check "PDF pages are A4" 'pdfinfo "$TMP/report.pdf" | grep -q "(A4)"'
 fi
 finish
