@@ -239,24 +239,12 @@ static void warn_uneven(const nd_rundata *rd, nd_finding *f, const nd_zone_group
 
 int nd_findings_warnings(const nd_rundata *rd, nd_finding *out, int max)
 {
-    static const struct {
-        nd_zone_test test;
-        void (*write)(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk);
-    } checks[] = {{reaches_fat, warn_fat},
-                  {deep_at_shallow_setting, warn_shallow},
-                  {no_punctures, warn_none},
-                  {patchy, warn_patchy},
-                  {uneven, warn_uneven}};
-    int n = 0;
-    for (size_t c = 0; c < sizeof checks / sizeof checks[0] && n < max; c++) {
-        int ks[ND_ZONE_COUNT], nk = nd_select_zones(rd, checks[c].test, ks);
-        if (nk == 0) continue;
-        nd_zone_group g[ND_ZONE_COUNT];
-        int ng = nd_group_zones(rd, ks, nk, g);
-        memset(&out[n], 0, sizeof out[n]);
-        checks[c].write(rd, &out[n], g, ng, nk);
-        n++;
-    }
+    static const nd_zone_check checks[] = {{reaches_fat, warn_fat},
+                                           {deep_at_shallow_setting, warn_shallow},
+                                           {no_punctures, warn_none},
+                                           {patchy, warn_patchy},
+                                           {uneven, warn_uneven}};
+    int n = nd_run_zone_checks(rd, checks, (int)(sizeof checks / sizeof checks[0]), out, max);
     return n + nd_outcome_warnings(rd, out + n, max - n);
 }
 

@@ -91,6 +91,22 @@ int nd_select_zones(const nd_rundata *rd, nd_zone_test test, int *ks)
     return n;
 }
 
+int nd_run_zone_checks(const nd_rundata *rd, const nd_zone_check *checks, int nchecks,
+                       nd_finding *out, int max)
+{
+    int n = 0;
+    for (int c = 0; c < nchecks && n < max; c++) {
+        int ks[ND_ZONE_COUNT], nk = nd_select_zones(rd, checks[c].test, ks);
+        if (nk == 0) continue;
+        nd_zone_group g[ND_ZONE_COUNT];
+        int ng = nd_group_zones(rd, ks, nk, g);
+        memset(&out[n], 0, sizeof out[n]);
+        checks[c].write(rd, &out[n], g, ng, nk);
+        n++;
+    }
+    return n;
+}
+
 void nd_finding_lead(nd_finding *f, const char *what, int nzones)
 {
     snprintf(f->text, sizeof f->text, "%s in %d zone%s:", what, nzones, nzones == 1 ? "" : "s");

@@ -48,6 +48,17 @@ void nd_text_group_range(nd_text *t, const nd_rundata *rd, const nd_zone_group *
 typedef int (*nd_zone_test)(const nd_rundata *rd, int k);
 int nd_select_zones(const nd_rundata *rd, nd_zone_test test, int *ks);
 
+/* A warning: the zones it concerns, and how to write it for them. */
+typedef struct {
+    nd_zone_test test;
+    void (*write)(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk);
+} nd_zone_check;
+
+/* Run each check and write a finding for each that concerns some zone, into
+ * out (room for max); returns how many were written. */
+int nd_run_zone_checks(const nd_rundata *rd, const nd_zone_check *checks, int nchecks,
+                       nd_finding *out, int max);
+
 /* A warning's lead sentence, "... in 3 zones:", before its items. */
 void nd_finding_lead(nd_finding *f, const char *what, int nzones);
 /* The warning's next item, started with the group's name. */

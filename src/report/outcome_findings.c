@@ -265,22 +265,9 @@ static void warn_pih(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g
 
 int nd_outcome_warnings(const nd_rundata *rd, nd_finding *out, int max)
 {
-    static const struct {
-        nd_zone_test test;
-        void (*write)(const nd_rundata *rd, nd_finding *f, const nd_zone_group *g, int ng, int nk);
-    } checks[] = {{painful, warn_pain}, {pih_prone, warn_pih}};
-    int n = 0;
+    static const nd_zone_check checks[] = {{painful, warn_pain}, {pih_prone, warn_pih}};
     if (!rd->has_outcomes) return 0;
-    for (size_t c = 0; c < sizeof checks / sizeof checks[0] && n < max; c++) {
-        int ks[ND_ZONE_COUNT], nk = nd_select_zones(rd, checks[c].test, ks);
-        if (nk == 0) continue;
-        nd_zone_group g[ND_ZONE_COUNT];
-        int ng = nd_group_zones(rd, ks, nk, g);
-        memset(&out[n], 0, sizeof out[n]);
-        checks[c].write(rd, &out[n], g, ng, nk);
-        n++;
-    }
-    return n;
+    return nd_run_zone_checks(rd, checks, (int)(sizeof checks / sizeof checks[0]), out, max);
 }
 
 /* ---- what this means ---- */
