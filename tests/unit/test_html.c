@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "unit/tmpdir.h"
+
 #include "needle/indication.h"
 #include "needle/outcome.h"
 #include "needle/report.h"
@@ -42,26 +44,6 @@ const char *__lsan_default_suppressions(void)
 }
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static int rm_entry(const char *p, const struct stat *sb, int t, struct FTW *ftw)
-{
-    (void)sb;
-    (void)t;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_tmp(void)
-{
-    char templ[] = "/tmp/nd_test_html_XXXXXX";
-    assert_non_null(mkdtemp(templ));
-    return strdup(templ);
-}
 
 static char *read_file(const char *path)
 {

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "unit/tmpdir.h"
+
 #include "needle/face.h"
 #include "needle/field.h"
 #include "needle/report.h"
@@ -57,26 +59,6 @@ static char *mem_close(memout *m)
 {
     assert_int_equal(fclose(m->f), 0);
     return m->buf;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int t, struct FTW *ftw)
-{
-    (void)sb;
-    (void)t;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_tmp(void)
-{
-    char templ[] = "/tmp/nd_test_report_XXXXXX";
-    assert_non_null(mkdtemp(templ));
-    return strdup(templ);
 }
 
 static int exists(const char *path)
