@@ -39,6 +39,7 @@ test-san: test-deps
 
 bench: build
 	@./$(BUILD)/nd_bench
+	@./$(BUILD)/nd_bench_tissue
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

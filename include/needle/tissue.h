@@ -24,11 +24,12 @@
  * held on the top face (a cream on the skin) and removed; every other face is
  * no-flux, or the lateral faces periodic.
  *
- * Numerics (docs/model.md, section 8): Lie splitting of locally one-dimensional
- * backward-Euler diffusion (Thomas solves along x, y and z lines) and exact
- * exponential integration of the kinetics, made second order and error
- * controlled by step doubling with local extrapolation.  Stable from seconds to
- * months; the same bits for any number of threads.  SI units throughout.
+ * Numerics (docs/model.md, section 8): a stabilising-correction (Douglas)
+ * step -- the explicit increment, corrected by backward-Euler Thomas solves
+ * along x, z and y lines and by the exact propagator of the kinetics -- which
+ * keeps steady states exact for any step, made second order and error
+ * controlled by step doubling with local extrapolation.  Stable from seconds
+ * to months; the same bits for any number of threads.  SI units throughout.
  */
 #ifndef NEEDLE_TISSUE_H
 #define NEEDLE_TISSUE_H
@@ -134,15 +135,14 @@ int nd_tissue_layer(const nd_tissue *t, int k);
 
 /* One puncture, made at the current time. */
 typedef struct {
-    double x_m, y_m;    /* centre, inside 0 .. nx h and 0 .. ny h */
-    double depth_m;     /* depth reached, inside the volume */
-    double diameter_m;  /* channel diameter */
+    double x_m, y_m;   /* centre, inside 0 .. nx h and 0 .. ny h */
+    double depth_m;    /* depth reached, inside the volume */
+    double diameter_m; /* channel diameter */
 } nd_tissue_puncture;
 
 /* Open the channels (openness = share of each voxel inside the channel, the
  * larger of that and what it was), and leave blood and signal in them. */
-nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int n,
-                                 nd_error *err);
+nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int n, nd_error *err);
 
 /* Hold species at c0 on the top face (on = 1: a cream applied), or return that
  * face to no flux (on = 0: removed). */
@@ -155,7 +155,8 @@ nd_status nd_tissue_set_closure_half_life(nd_tissue *t, double half_life_s, nd_e
 nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err);
 double nd_tissue_time(const nd_tissue *t);
 
-/* A species' nx ny nz values. */
+/* A species' nx ny nz values.  The pointer is valid until the next
+ * nd_tissue_run_to (a step may hand the species a new array). */
 const double *nd_tissue_data(const nd_tissue *t, int species);
 /* Writable, to set an initial condition; the next step restarts at dt_initial_s. */
 double *nd_tissue_data_mut(nd_tissue *t, int species);
@@ -181,14 +182,14 @@ double nd_tissue_open_fraction(const nd_tissue *t);
 
 /* What the stepper did since creation. */
 typedef struct {
-    uint64_t steps;          /* accepted steps */
-    uint64_t rejected;       /* steps retried with a smaller dt */
-    uint64_t substeps;       /* backward-Euler sweep sets (3 per adaptive attempt) */
-    uint64_t voxel_updates;  /* voxels x stepped species x accepted steps */
+    uint64_t steps;             /* accepted steps */
+    uint64_t rejected;          /* steps retried with a smaller dt */
+    uint64_t substeps;          /* backward-Euler sweep sets (3 per adaptive attempt) */
+    uint64_t voxel_updates;     /* voxels x stepped species x accepted steps */
     uint64_t diffusing_updates; /* the same for the species that diffuse */
-    double bytes_streamed;   /* array bytes read + written by the sweeps (model count) */
-    double dt_last_s;        /* last accepted step */
-    double dt_next_s;        /* step the controller will try next */
+    double bytes_streamed;      /* array bytes read + written by the sweeps (model count) */
+    double dt_last_s;           /* last accepted step */
+    double dt_next_s;           /* step the controller will try next */
 } nd_tissue_stats;
 
 void nd_tissue_stats_get(const nd_tissue *t, nd_tissue_stats *out);

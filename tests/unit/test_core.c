@@ -96,7 +96,8 @@ static void tables_parse_quotes_comments_and_report_lines(void **state)
 static void every_data_row_has_a_source(void **state)
 {
     (void)state;
-    const char *names[] = {"parameters.csv", "skin_layers.csv", "devices.csv", "face_zones.csv"};
+    const char *names[] = {"parameters.csv", "skin_layers.csv",       "devices.csv",
+                           "face_zones.csv", "tissue_parameters.csv", "indications.csv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         nd_table *t;
         nd_error e;

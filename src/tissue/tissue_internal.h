@@ -1,0 +1,168 @@
+/* The tissue solver's state, shared by the files of src/tissue/ only.
+ *
+ * Storage is structure of arrays: one contiguous, 64-byte aligned array of
+ * nx ny nz doubles per species, x fastest.  Three sets: u (the state), a and b
+ * (the full step and the two half steps of step doubling).  Layers are flat
+ * across the volume (the site's boundaries), so every coefficient of a voxel
+ * that is not in a channel depends on its depth level k alone: those are
+ * tabulated per level, and only lines that cross a channel are solved with
+ * per-voxel coefficients. */
+#ifndef ND_TISSUE_INTERNAL_H
+#define ND_TISSUE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "needle/tissue.h"
+
+#define NS ND_TISSUE_SPECIES
+#define NL ND_LAYER_COUNT
+
+/* A channel whose openness falls below this is sealed (set to 0): its extra
+ * diffusivity is then < 1e-12 x that of water, far under the stratum corneum,
+ * and exponential decay is kept out of subnormal numbers. */
+#define ND_TISSUE_OPEN_FLOOR 1e-12
+
+/* The row kernels are built twice, for AVX2 and for the baseline, and the
+ * loader picks one for the processor (GCC function multiversioning).  AVX2
+ * without FMA: the vector code rounds exactly as the scalar code, so results
+ * do not depend on which one runs. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define ND_TISSUE_SIMD __attribute__((target_clones("avx2", "default")))
+#else
+#define ND_TISSUE_SIMD
+#endif
+
+/* A factored constant-coefficient line matrix (tissue_tri.c). */
+typedef struct {
+    int n, periodic;
+    double lo;       /* off-diagonal (the same above and below) */
+    double *cp, *im; /* n each: Thomas factors, im = 1 / pivot */
+    double *z;       /* n, periodic only: Sherman-Morrison correction vector */
+    double bg, den;  /* periodic only */
+} nd_tri_const;
+
+/* Coefficients of one species away from channels, per depth level k. */
+typedef struct {
+    double *cap;  /* nz: capacity, the volume-weighted partition of the voxel */
+    double *plat; /* nz: lateral conductivity partition x D (m^2/s), volume weighted */
+    double *az;   /* nz + 1: exchange rate across the face above level k (1/s);
+                     az[0] is the surface face, az[nz] = 0 (no flux at the bottom) */
+    double pch;   /* conductivity in a fully open channel (m^2/s) */
+} nd_tissue_coef;
+
+struct nd_tissue {
+    int nx, ny, nz;
+    size_t plane, n; /* nx ny, nx ny nz */
+    double h;
+    nd_layer_bounds bounds;
+    nd_tissue_params p;
+    nd_tissue_options o;
+    int threads;
+
+    double time;
+    double dt_next;
+
+    double *u[NS], *a[NS], *b[NS];
+    double *dinc[NS]; /* increment of a diffusing species within a step */
+    double *chan;     /* openness at puncture (max over punctures); 0 outside channels */
+
+    double *frac;  /* nz x NL: share of voxel level k in each layer */
+    double *half;  /* nz x 2 x NL: length (m) of each layer in the upper and lower
+                      half of level k */
+    int8_t *layer; /* nz: layer at the centre of level k */
+
+    int diffuses[NS]; /* moves (some diffusivity > 0) */
+    int reacts[NS];   /* has kinetics (a nonzero row in some layer) */
+    nd_tissue_coef coef[NS];
+    double rate[NL][NS][NS]; /* params.rate_per_s with the closure rate */
+
+    int surface_on[NS];
+    double surface_c0[NS];
+    double scale[NS]; /* largest surface value held (0: none): automatic atol */
+
+    /* Lines that cross a channel: solved voxel by voxel. */
+    uint8_t *xgen; /* ny nz: x-line (j, k) */
+    uint8_t *ygen; /* nx nz: y-line (i, k) */
+    uint8_t *zgen; /* nx ny: z-column (i, j) */
+
+    double *scratch; /* threads x scratch_len */
+    size_t scratch_len;
+
+    double *prop;     /* 2 x nz x NS x NS: phi1(M_k dt) for the step and the half step */
+    double *mk;       /* nz x NS x NS: kinetics matrix per level */
+    int8_t *msame;    /* nz: level k has the same matrix as k - 1 */
+    double *zfac;     /* NS x 3 nz: background z factors of the sub-step (lo, cp, im) */
+    nd_tri_const *xf; /* NS x nz: background x-line factors of the sub-step, per level */
+    double *xfac;     /* their memory: NS x nz x 3 nx (levels alike share one) */
+
+    nd_tissue_stats stats;
+};
+
+/* tissue_layers.c: what each depth level is made of, and the background
+ * coefficients of every species. */
+void nd_tissue_overlap(const nd_layer_bounds *b, double z0, double z1, double len[NL]);
+void nd_tissue_levels_init(nd_tissue *t);
+void nd_tissue_coef_init(nd_tissue *t);
+/* Conductivity of layer L for species s in a voxel of openness o. */
+double nd_tissue_layer_cond(const nd_tissue *t, int s, int layer, double o);
+/* Resistance (s/m) of half h of level k (0 upper, 1 lower) at openness o. */
+double nd_tissue_half_resistance(const nd_tissue *t, int s, int k, int half, double o);
+
+/* tissue_kinetics.c: kinetics matrices per level and their exponentials. */
+void nd_tissue_kinetics_init(nd_tissue *t);
+/* phi1(M_k dt) = (M_k dt)^-1 (exp(M_k dt) - I) for every level, into e. */
+void nd_tissue_phi1(nd_tissue *t, double dt, double *e);
+
+/* tissue_tri.c: tridiagonal solves.  Row i: lo[i] x[i-1] + di[i] x[i] + up[i]
+ * x[i+1] = b[i]; periodic rows wrap (lo[0] couples x[n-1], up[n-1] x[0]). */
+/* Factor the constant-coefficient system 1 + 2r on the diagonal, -r off it,
+ * with no-flux ends (1 + r) or periodic; cp, im (and z) point at 3n doubles. */
+void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double *mem);
+/* Solve one general system in place in b; work holds 3n doubles. */
+void nd_tri_solve(int n, const double *lo, const double *di, const double *up, int periodic,
+                  double *b, double *work);
+
+/* tissue_lines.c: rows of I - dt A along one line. */
+double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, double ob);
+void nd_tissue_lateral_rows(const nd_tissue *t, int s, int k, int n, const double *o, size_t stride,
+                            double dt, double *lo, double *di, double *up);
+/* Rows of column o[k * stride]; returns the surface source of row 0 (dt/cap a c0). */
+double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
+                             double *lo, double *di, double *up);
+/* Background column rows of species s, factored: lo, cp, im (nz each). */
+void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
+                              double *im);
+/* Background x-line factors of every diffusing species for a step of dt. */
+void nd_tissue_x_factors(nd_tissue *t, double dt);
+/* Solve (I - dt A) x = x along one lateral line through a channel (x
+ * contiguous, openness o[i * ostride]); w holds 6n doubles. */
+void nd_tissue_lateral_solve(const nd_tissue *t, int s, int k, int n, double *x, const double *o,
+                             size_t ostride, double dt, double *w);
+/* out[i * ostride] += dt (A u)_i = -(lo u[i-1] + (di - 1) u[i] + up u[i+1]). */
+void nd_tissue_rows_apply(int n, const double *lo, const double *di, const double *up, int periodic,
+                          const double *u, size_t ustride, double *out, size_t ostride);
+
+/* tissue_pass_slab.c, tissue_pass_plane.c: one step of the stabilising
+ * correction scheme from src into dst (in place when equal).  The slab pass
+ * fills dinc with dt F(src), corrected in z; the plane pass corrects it in x,
+ * y and the kinetics and writes src + dinc -- or, with acc != NULL, combines:
+ * acc = 2 result - acc (order 2) or result (order 1), returning the weighted
+ * error max |result - acc| / (atol + rtol |.|). */
+void nd_tissue_pass_slab(nd_tissue *t, double dt, double *const src[NS]);
+double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *const src[NS],
+                            double *const dst[NS], double *const acc[NS]);
+
+/* Per-thread scratch of the calling thread. */
+static inline double *nd_tissue_scratch(const nd_tissue *t, int thread)
+{
+    return t->scratch + (size_t)thread * t->scratch_len;
+}
+
+/* Stepped: diffuses or reacts.  Species neither are constant and never touched. */
+static inline int nd_tissue_stepped(const nd_tissue *t, int s)
+{
+    return t->diffuses[s] || t->reacts[s];
+}
+
+#endif

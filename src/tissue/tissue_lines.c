@@ -1,0 +1,139 @@
+/* The diffusion operator along one grid line, as the rows of I - dt A.
+ *
+ * A voxel's equation is capacity du/dt = sum over its faces of conductance x
+ * (neighbour - u): the matrix of a line, scaled by 1 / capacity, is
+ * tridiagonal with lo, di, up such that (I - dt A) u = lo u[i-1] + di u[i] +
+ * up u[i+1].  The same rows give the explicit term, dt A u = u - (I - dt A) u,
+ * so the explicit and implicit halves of a step see one operator (what keeps
+ * steady states exact, tissue_step.c).
+ *
+ * Lateral faces: conductance harmonic(P_a, P_b) / h^2 with P = partition x D
+ * of each voxel (volume weighted over its layers, then mixed with the channel
+ * by openness).  Vertical faces: 1 / (h R), R the resistance integral between
+ * the two centres (tissue_layers.c). */
+#include <math.h>
+
+#include "tissue/tissue_internal.h"
+
+static inline double harmonic(double a, double b)
+{
+    return a + b > 0.0 ? 2.0 * a * b / (a + b) : 0.0;
+}
+
+double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, double ob)
+{
+    const nd_tissue_coef *c = &t->coef[s];
+    const double pl = c->plat[k];
+    if (oa == 0.0 && ob == 0.0) return pl / (t->h * t->h); /* most faces of a channel line */
+    return harmonic(pl + oa * (c->pch - pl), pl + ob * (c->pch - pl)) / (t->h * t->h);
+}
+
+void nd_tissue_lateral_rows(const nd_tissue *t, int s, int k, int n, const double *o, size_t stride,
+                            double dt, double *lo, double *di, double *up)
+{
+    const nd_tissue_coef *c = &t->coef[s];
+    const double cap = c->cap[k];
+    const int per = t->o.periodic && n >= 3;
+    /* lo[i] holds the conductance of face i-1 | i first (lo[0]: the wrap face). */
+    for (int i = 1; i < n; i++)
+        lo[i] = nd_tissue_lateral_face(t, s, k, o[(size_t)(i - 1) * stride], o[(size_t)i * stride]);
+    double gwrap = per ? nd_tissue_lateral_face(t, s, k, o[(size_t)(n - 1) * stride], o[0]) : 0.0;
+    lo[0] = gwrap;
+    const double wbg = dt / cap;
+    for (int i = 0; i < n; i++) {
+        double gl = lo[i], gr = i < n - 1 ? lo[i + 1] : gwrap, oi = o[(size_t)i * stride];
+        double w = oi == 0.0 ? wbg : dt / (cap + oi * (1.0 - cap));
+        lo[i] = -w * gl;
+        up[i] = -w * gr;
+        di[i] = 1.0 + w * (gl + gr);
+    }
+}
+
+double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
+                             double *lo, double *di, double *up)
+{
+    const int nz = t->nz;
+    const nd_tissue_coef *c = &t->coef[s];
+    double r0 = nd_tissue_half_resistance(t, s, 0, 0, o[0]); /* surface to centre 0 */
+    double atop = o[0] == 0.0 ? c->az[0] : (isfinite(r0) && r0 > 0.0 ? 1.0 / (t->h * r0) : 0.0);
+    double above = t->surface_on[s] ? atop : 0.0, source = 0.0;
+    for (int k = 0; k < nz; k++) {
+        double ok = o[(size_t)k * stride], below = 0.0;
+        if (k + 1 < nz && ok == 0.0 && o[(size_t)(k + 1) * stride] == 0.0) {
+            below = c->az[k + 1]; /* the background face */
+        } else if (k + 1 < nz) {
+            double r = nd_tissue_half_resistance(t, s, k, 1, ok) +
+                       nd_tissue_half_resistance(t, s, k + 1, 0, o[(size_t)(k + 1) * stride]);
+            below = isfinite(r) && r > 0.0 ? 1.0 / (t->h * r) : 0.0;
+        }
+        double w = dt / (c->cap[k] + ok * (1.0 - c->cap[k]));
+        if (k == 0 && t->surface_on[s]) source = w * atop * t->surface_c0[s];
+        lo[k] = k > 0 ? -w * above : 0.0;
+        up[k] = -w * below;
+        di[k] = 1.0 + w * (above + below);
+        above = below;
+    }
+    return source;
+}
+
+void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
+                              double *im)
+{
+    const nd_tissue_coef *c = &t->coef[s];
+    for (int k = 0; k < t->nz; k++) {
+        double w = dt / c->cap[k];
+        double above = (k > 0 || t->surface_on[s]) ? c->az[k] : 0.0, below = c->az[k + 1];
+        double di = 1.0 + w * (above + below);
+        lo[k] = k > 0 ? -w * c->az[k] : 0.0;
+        double m = k == 0 ? di : di - lo[k] * cp[k - 1];
+        im[k] = 1.0 / m;
+        cp[k] = -w * below * im[k];
+    }
+}
+
+void nd_tissue_rows_apply(int n, const double *lo, const double *di, const double *up, int periodic,
+                          const double *u, size_t ustride, double *out, size_t ostride)
+{
+    for (int i = 0; i < n; i++) {
+        double v = (di[i] - 1.0) * u[(size_t)i * ustride];
+        if (i > 0)
+            v += lo[i] * u[(size_t)(i - 1) * ustride];
+        else if (periodic && n >= 3)
+            v += lo[0] * u[(size_t)(n - 1) * ustride];
+        if (i < n - 1)
+            v += up[i] * u[(size_t)(i + 1) * ustride];
+        else if (periodic && n >= 3)
+            v += up[i] * u[0];
+        out[(size_t)i * ostride] -= v;
+    }
+}
+
+void nd_tissue_lateral_solve(const nd_tissue *t, int s, int k, int n, double *x, const double *o,
+                             size_t ostride, double dt, double *w)
+{
+    double *lo = w, *di = w + n, *up = w + 2 * n, *work = w + 3 * n;
+    nd_tissue_lateral_rows(t, s, k, n, o, ostride, dt, lo, di, up);
+    nd_tri_solve(n, lo, di, up, t->o.periodic, x, work);
+}
+
+void nd_tissue_x_factors(nd_tissue *t, double dt)
+{
+    const int nx = t->nx, nz = t->nz;
+    const double h2 = t->h * t->h;
+    for (int s = 0; s < NS; s++) {
+        if (!t->diffuses[s] || nx < 2) continue;
+        const nd_tissue_coef *c = &t->coef[s];
+        nd_tri_const *f = t->xf + (size_t)s * nz;
+        double rprev = -1.0;
+        for (int k = 0; k < nz; k++) {
+            double r = dt * c->plat[k] / (c->cap[k] * h2);
+            if (k > 0 && r == rprev) {
+                f[k] = f[k - 1];
+                continue;
+            }
+            nd_tri_const_factor(&f[k], nx, r, t->o.periodic,
+                                t->xfac + ((size_t)s * nz + k) * 3 * nx);
+            rprev = r;
+        }
+    }
+}
