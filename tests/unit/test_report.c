@@ -77,17 +77,8 @@ static void write_text(const char *path, const char *text)
 
 static char *read_text(const char *path, size_t *len_out)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
+    char *buf = read_text_or_null(path, len_out);
     assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len_out) *len_out = (size_t)n;
     return buf;
 }
 
