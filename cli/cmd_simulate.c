@@ -82,7 +82,19 @@ int cli_help(const char *command)
         fputs(PRESETS_HELP, stdout);
     else if (!strcmp(command, "report"))
         return cli_report_help();
-    else {
+    else if (!strcmp(command, "patient") || !strcmp(command, "plan") ||
+             !strcmp(command, "session") || !strcmp(command, "export") || !strcmp(command, "db")) {
+        /* The practice commands print their own help. */
+        char name[16], flag[] = "--help";
+        snprintf(name, sizeof name, "%s", command);
+        char *argv[] = {name, flag, NULL};
+        int (*fn)(int, char **) = !strcmp(command, "patient")   ? cli_patient
+                                  : !strcmp(command, "plan")    ? cli_plan
+                                  : !strcmp(command, "session") ? cli_session
+                                  : !strcmp(command, "export")  ? cli_export
+                                                                : cli_db;
+        return fn(2, argv);
+    } else {
         fprintf(stderr, "needle: no help for unknown command '%s'\n", command);
         return 2;
     }

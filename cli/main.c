@@ -16,6 +16,13 @@ static const char *USAGE =
     "  report RUN_DIR             draw a run folder's report.html again\n"
     "  check SCENARIO.yaml        validate a scenario file without running it\n"
     "  presets                    list the built-in device presets\n"
+    "\n"
+    "Practice (database: --db FILE, else $NEEDLE_DB, else ./needle.db):\n"
+    "  patient add|edit|show|list register and look up patients\n"
+    "  plan PATIENT --indication I  plan a treatment series, checked by the simulator\n"
+    "  session record|list        record what was done and seen; predicted vs observed\n"
+    "  export                     patients, plans and sessions as CSV or JSON\n"
+    "  db backup FILE             copy the database safely while it is in use\n"
     "  help [COMMAND]             show help for a command\n"
     "\n"
     "Options:\n"
@@ -50,6 +57,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "report")) return cli_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "presets")) return cli_presets(argc - 1, argv + 1);
+    if (!strcmp(cmd, "patient")) return cli_patient(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plan")) return cli_plan(argc - 1, argv + 1);
+    if (!strcmp(cmd, "session")) return cli_session(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "db")) return cli_db(argc - 1, argv + 1);
     fprintf(stderr, "needle: unknown command '%s'\n\n", cmd);
     fputs(USAGE, stderr);
     return 2;

@@ -6,7 +6,7 @@
 # under CI, so a missing browser only stops `make test` where it must not).
 set -eu
 
-PKGS="build-essential cmake pkg-config libyaml-dev libcairo2-dev libcmocka-dev librandom123-dev"
+PKGS="build-essential cmake pkg-config libyaml-dev libcairo2-dev libcmocka-dev librandom123-dev libsqlite3-dev"
 OPTIONAL=""
 if [ "${1:-}" = "--test" ]; then
     PKGS="$PKGS python3"
