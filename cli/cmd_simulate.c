@@ -277,7 +277,8 @@ int cli_simulate(int argc, char **argv)
                         nd_session_field(s),
                         nd_session_threads(s),
                         wall,
-                        outcomes};
+                        outcomes,
+                        s};
     if ((st = nd_report_write_all(&view, nd_rundir_path(rd), &err))) goto fail;
     if ((st = nd_rundir_commit(rd, &err))) {
         rd = NULL;

@@ -27,6 +27,7 @@ typedef struct {
     int threads;   /* threads used (not part of the results) */
     double wall_s; /* wall time of the simulation (not part of the results) */
     const struct nd_outcome_set *outcomes; /* the outcome models' read-outs; NULL: none */
+    const struct nd_session *session;      /* the session, for its strokes; NULL: none */
 } nd_run_view;
 
 /* summary.json: per zone punctures_per_cm2, depth_mean_mm, depth_p95_mm,
@@ -41,6 +42,9 @@ nd_status nd_write_field_csv(const nd_run_view *run, FILE *out, nd_error *err);
 /* histograms.csv: each treated zone's depth histogram (zone, depth_lo_mm,
  * depth_hi_mm, punctures) in 10 um bins, up to its deepest puncture. */
 nd_status nd_write_histograms_csv(const nd_run_view *run, FILE *out, nd_error *err);
+/* strokes.csv: every stroke's zone, step, times, depths, numbing and pain
+ * (needs session and outcomes). */
+nd_status nd_write_strokes_csv(const nd_run_view *run, FILE *out, nd_error *err);
 
 /* timecourse.csv: the outcome models' time courses, one row per treated zone
  * and sample time (src/report/timecourse_csv.c; see needle/outcome.h). */

@@ -85,8 +85,38 @@ typedef struct {
     int occluded;
 } nd_numbing;
 
+/* A session is a sequence of steps, taken in order, each starting when the
+ * one before it ends.  With no steps given, a session is the numbing cream
+ * (when there is one) and then the needling of every zone. */
+typedef enum {
+    ND_STEP_NUMBING,   /* the numbing cream goes on; it is wiped off after application_s */
+    ND_STEP_NEEDLING,  /* the zones are needled (all of protocol.zones, or those in zone_mask) */
+    ND_STEP_TOPICAL,   /* a product (serum) goes on and stays for duration_s */
+    ND_STEP_WAIT,      /* nothing for duration_s */
+    ND_STEP_OCCLUSION, /* a dressing over the skin for duration_s; the next step starts at once */
+    ND_STEP_KIND_COUNT
+} nd_step_kind;
+
+#define ND_MAX_STEPS          12
+#define ND_MAX_NEEDLING_STEPS 4
+
+typedef struct {
+    nd_step_kind kind;
+    double duration_s; /* topical: contact time; wait, occlusion: their length; numbing: the
+                          cream's application_s; needling: 0 (the strokes set it) */
+    /* needling */
+    unsigned zone_mask; /* bit z set: zone z is needled in this step; 0: every planned zone */
+    double depth_m;     /* > 0: every zone at this depth setting (estamp, pen) */
+    int passes;         /* > 0: every zone this many passes */
+    /* topical */
+    char product[ND_NAME_MAX]; /* a product of data/topicals.csv */
+    int occluded;              /* topical: under a dressing while it is on */
+} nd_step;
+
 typedef struct {
     nd_numbing numbing;
+    int n_steps; /* 0: the default sequence (numbing when there is a cream, then needling) */
+    nd_step steps[ND_MAX_STEPS];
     double jitter_m;    /* hand jitter (SD of a stroke's lateral wander) */
     int sessions;       /* sessions in the series, each the same protocol */
     double interval_s;  /* from the start of one session to the start of the next */
@@ -130,6 +160,12 @@ const char *nd_scenario_default_yaml(void);
 /* Check cross-field consistency of a filled scenario (used after loading and by
  * programs that build scenarios in code).  err names the field. */
 nd_status nd_scenario_validate(const nd_scenario *sc, nd_error *err);
+
+/* The steps a session takes: the protocol's own, or the default sequence.
+ * Returns their count; out holds ND_MAX_STEPS. */
+int nd_protocol_steps(const nd_protocol *p, nd_step *out);
+/* "numbing", "needling", "topical", "wait", "occlusion". */
+const char *nd_step_kind_name(nd_step_kind kind);
 
 /* Fill a device from a preset name in data/devices.csv. */
 nd_status nd_device_preset(const char *name, nd_device_spec *out, nd_error *err);

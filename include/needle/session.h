@@ -16,6 +16,7 @@
 
 #include "needle/face.h"
 #include "needle/field.h"
+#include "needle/protocol.h"
 #include "needle/scenario.h"
 #include "needle/skin.h"
 #include "needle/status.h"
@@ -38,6 +39,16 @@ typedef struct {
     void *raw_user;
 } nd_run_options;
 
+/* What one stroke did: when, at which setting, and how deep its needles went. */
+typedef struct {
+    int zone, step, pass;
+    long index; /* stroke number within its zone */
+    double t_start_s, t_end_s;
+    double depth_setting_m;
+    long punctures; /* needles that pierced */
+    double depth_mean_m, depth_p95_m;
+} nd_stroke_summary;
+
 /* Validate the scenario and set up skin, face and field. */
 nd_status nd_session_create(const nd_scenario *sc, nd_session **out, nd_error *err);
 /* Simulate every stroke.  May be called again (the field is reset). */
@@ -54,7 +65,12 @@ const nd_table *nd_session_params(const nd_session *s);
 unsigned long long nd_session_events(const nd_session *s);
 /* Threads the last run used. */
 int nd_session_threads(const nd_session *s);
+/* End of the last stroke of the last run (s). */
 double nd_session_end_time(const nd_session *s);
+/* Every stroke of the last run, in session order: *n of them. */
+const nd_stroke_summary *nd_session_strokes(const nd_session *s, long *n);
+/* When each step of the last run started and ended. */
+const nd_timeline *nd_session_timeline(const nd_session *s);
 
 #ifdef __cplusplus
 }

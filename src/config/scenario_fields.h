@@ -128,11 +128,14 @@ typedef struct {
         nd_loc item;           /* that entry */
         nd_loc at[ND_F_COUNT]; /* zone keys the entry set itself */
     } zone[ND_ZONE_COUNT];
-    const char *preset; /* device preset named in the file, or NULL */
+    nd_loc step[ND_MAX_STEPS]; /* each entry of protocol.steps */
+    const char *preset;        /* device preset named in the file, or NULL */
 } nd_scenario_map;
 
 /* Range and cross-field checks of a filled scenario.  With a map, an error
  * points at the line where the offending value was written. */
 nd_status nd_scenario_check(const nd_scenario *sc, const nd_scenario_map *map, nd_error *err);
+/* The part of it for protocol.steps (scenario_steps.c). */
+nd_status nd_steps_check(const nd_scenario *sc, const nd_scenario_map *map, nd_error *err);
 
 #endif

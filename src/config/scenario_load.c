@@ -32,7 +32,7 @@ const char *nd_key_home(const char *key)
     } sections[] = {
         {"patient", "the top level"}, {"device", "the top level"}, {"protocol", "the top level"},
         {"output", "the top level"},  {"numbing", "protocol"},     {"defaults", "protocol"},
-        {"zones", "protocol"},
+        {"zones", "protocol"},        {"steps", "protocol"},
     };
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         if (strcmp(key, sections[i].key) == 0) return sections[i].home;

@@ -50,6 +50,13 @@ nd_status nd_load_section(nd_loader *L, const nd_ynode *parent, nd_loc parent_lo
  * base (an nd_scenario, or an nd_zone_plan for zone fields). */
 nd_status nd_load_field(nd_loader *L, nd_field f, const nd_ynode *v, const char *path, void *base);
 
+/* A numbing mapping {cream, application_min, occluded} at path, into
+ * protocol.numbing. */
+nd_status nd_load_numbing_map(nd_loader *L, const nd_ynode *m, const char *path);
+
+/* protocol.steps, when given (scenario_steps.c). */
+nd_status nd_load_steps(nd_loader *L, const nd_ynode *protocol);
+
 /* protocol: numbing, jitter, defaults and zones.  The device must be read. */
 nd_status nd_load_protocol(nd_loader *L, const nd_ynode *protocol);
 

@@ -13,6 +13,35 @@ typedef struct {
     nd_zone_plan vals;                /* SI, for the keys given */
 } zone_keys;
 
+nd_status nd_load_numbing_map(nd_loader *L, const nd_ynode *m, const char *path)
+{
+    nd_numbing *n = &L->sc->protocol.numbing;
+    const char *keys[ND_F_COUNT + 8];
+    nd_section_keys(ND_SEC_NUMBING, NULL, keys);
+    nd_status st = nd_ycheck_keys(&L->r, m, path, keys, nd_key_home);
+    if (st) return st;
+    const nd_ynode *v;
+    char fpath[ND_ERROR_FIELD_MAX];
+    if ((v = nd_ymap_get(L->r.doc, m, "cream"))) {
+        L->map->at[ND_F_CREAM] = nd_loc_of(v);
+        nd_ypath(fpath, sizeof fpath, path, "cream");
+        int cream;
+        if ((st = nd_yread_enum(&L->r, v, fpath, nd_cream_names, "cream", &cream))) return st;
+        n->cream = (nd_cream)cream;
+    }
+    if ((v = nd_ymap_get(L->r.doc, m, "application_min"))) {
+        L->map->at[ND_F_APPLICATION] = nd_loc_of(v);
+        nd_ypath(fpath, sizeof fpath, path, "application_min");
+        if ((st = nd_load_field(L, ND_F_APPLICATION, v, fpath, L->sc))) return st;
+    }
+    if ((v = nd_ymap_get(L->r.doc, m, "occluded"))) {
+        L->map->at[ND_F_OCCLUDED] = nd_loc_of(v);
+        nd_ypath(fpath, sizeof fpath, path, "occluded");
+        if ((st = nd_yread_bool(&L->r, v, fpath, &n->occluded))) return st;
+    }
+    return ND_OK;
+}
+
 static nd_status read_numbing(nd_loader *L, const nd_ynode *protocol)
 {
     nd_numbing *n = &L->sc->protocol.numbing;
@@ -24,28 +53,7 @@ static nd_status read_numbing(nd_loader *L, const nd_ynode *protocol)
         nd_load_section(L, protocol, L->map->section[ND_SEC_PROTOCOL], "protocol", "numbing",
                         ND_SEC_NUMBING, 0, "cream, application_min and occluded", &m);
     if (st || !m) return st;
-    const char *keys[ND_F_COUNT + 8];
-    nd_section_keys(ND_SEC_NUMBING, NULL, keys);
-    if ((st = nd_ycheck_keys(&L->r, m, "protocol.numbing", keys, nd_key_home))) return st;
-    const nd_ynode *v;
-    if ((v = nd_ymap_get(L->r.doc, m, "cream"))) {
-        L->map->at[ND_F_CREAM] = nd_loc_of(v);
-        int cream;
-        if ((st = nd_yread_enum(&L->r, v, "protocol.numbing.cream", nd_cream_names, "cream",
-                                &cream)))
-            return st;
-        n->cream = (nd_cream)cream;
-    }
-    if ((v = nd_ymap_get(L->r.doc, m, "application_min"))) {
-        L->map->at[ND_F_APPLICATION] = nd_loc_of(v);
-        if ((st = nd_load_field(L, ND_F_APPLICATION, v, "protocol.numbing.application_min", L->sc)))
-            return st;
-    }
-    if ((v = nd_ymap_get(L->r.doc, m, "occluded"))) {
-        L->map->at[ND_F_OCCLUDED] = nd_loc_of(v);
-        if ((st = nd_yread_bool(&L->r, v, "protocol.numbing.occluded", &n->occluded))) return st;
-    }
-    return ND_OK;
+    return nd_load_numbing_map(L, m, "protocol.numbing");
 }
 
 static nd_status read_directions(nd_loader *L, const nd_ynode *v, const char *path, nd_zone_plan *p)
@@ -328,11 +336,12 @@ static nd_status read_zones(nd_loader *L, const nd_ynode *protocol, const zone_k
 nd_status nd_load_protocol(nd_loader *L, const nd_ynode *protocol)
 {
     const char *keys[ND_F_COUNT + 8];
-    static const char *const sections[] = {"numbing", "defaults", "zones", NULL};
+    static const char *const sections[] = {"numbing", "steps", "defaults", "zones", NULL};
     nd_section_keys(ND_SEC_PROTOCOL, sections, keys);
     nd_status st = nd_ycheck_keys(&L->r, protocol, "protocol", keys, nd_key_home);
     if (st) return st;
     if ((st = read_numbing(L, protocol))) return st;
+    if ((st = nd_load_steps(L, protocol))) return st;
     L->sc->protocol.jitter_m = L->def.jitter_m;
     const nd_ynode *v = nd_ymap_get(L->r.doc, protocol, "jitter_mm");
     if (v) {

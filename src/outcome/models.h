@@ -7,6 +7,11 @@
 /* VAS of needling to depth_m with analgesia down to analgesia_m. */
 double nd_pain_vas(const nd_outcome_params *p, double depth_m, double analgesia_m);
 
+/* Pain of one stroke under the cream's history (pain.c). */
+void nd_pain_of_stroke(const nd_outcome_params *p, const nd_topical_agent *cream,
+                       const nd_topical_history *h, const nd_stroke_summary *s,
+                       nd_stroke_pain *out);
+
 /* Visible points of blood per cm^2. */
 double nd_bleeding_points(const nd_outcome_params *p, const nd_outcome_input *in);
 /* Chance of a bruise in the zone in one session. */
@@ -35,6 +40,24 @@ typedef struct {
 } nd_healing_state;
 void nd_healing_run(const nd_outcome_params *p, double s, const double *t_session, int sessions,
                     const double *times, int n, nd_healing_state *out);
+
+/* The zone's needling in one needling step of a session. */
+typedef struct {
+    int step;
+    double t_start_s, t_end_s;
+    double punctures_per_cm2;
+    double depth_mean_m, depth_p95_m;
+} nd_episode;
+
+/* The zone's needling episodes (at most ND_MAX_NEEDLING_STEPS), from its
+ * strokes, or one from the zone's totals when there are none. */
+int nd_zone_episodes(const nd_outcome_input *in, nd_episode *ep);
+
+/* The zone's session as the topical model sees it, for the product put on
+ * in the step of kind product (ND_STEP_NUMBING: the cream; ND_STEP_TOPICAL:
+ * the serum); on_s = off_s = -1 when the session has none. */
+void nd_zone_history(const nd_outcome_params *p, const nd_scenario *sc, const nd_outcome_input *in,
+                     nd_step_kind product, nd_topical_history *h);
 
 /* Chance of post-inflammatory hyperpigmentation over the series. */
 double nd_pih_risk(const nd_outcome_params *p, const nd_outcome_input *in, double s, int sessions,

@@ -5,6 +5,7 @@
 #include "needle/indication.h"
 #include "needle/outcome.h"
 #include "needle/session.h"
+#include "models.h"
 
 #define MAX_TIMES 20000
 
@@ -15,14 +16,20 @@ struct nd_outcome_set {
     int n_course;
     int indication_zone;
     nd_indication_result indication[ND_INDICATION_COUNT];
+    nd_stroke_pain *stroke_pain;
+    long n_strokes;
 };
 
 void nd_outcome_set_free(nd_outcome_set *o)
 {
     if (!o) return;
     for (int z = 0; z < ND_ZONE_COUNT; z++) free(o->course[z]);
+    free(o->stroke_pain);
     free(o);
 }
+
+static nd_status stroke_pains(const nd_session *s, const nd_outcome_params *p, nd_outcome_set *o,
+                              nd_error *err);
 
 nd_status nd_outcome_set_create(const nd_session *s, nd_outcome_set **out, nd_error *err)
 {
@@ -54,7 +61,7 @@ nd_status nd_outcome_set_create(const nd_session *s, nd_outcome_set **out, nd_er
     for (int i = 0; i < sc->protocol.n_zones && !st; i++) {
         int z = sc->protocol.zones[i].zone;
         nd_outcome_input in;
-        nd_outcome_input_from_field(f, z, &in);
+        nd_outcome_input_from_session(s, z, &in);
         o->treated[z] = 1;
         st = nd_outcome_zone(&mid, &lo, &hi, sc, &in, &o->zone[z], err);
         if (st) break;
@@ -70,6 +77,7 @@ nd_status nd_outcome_set_create(const nd_session *s, nd_outcome_set **out, nd_er
         }
     }
     free(times);
+    if (!st) st = stroke_pains(s, &mid, o, err);
     int plan = -1;
     for (int i = 0; i < sc->protocol.n_zones; i++)
         if (sc->protocol.zones[i].zone == o->indication_zone) plan = i;
@@ -83,6 +91,38 @@ nd_status nd_outcome_set_create(const nd_session *s, nd_outcome_set **out, nd_er
     }
     *out = o;
     return ND_OK;
+}
+
+/* Each stroke's pain under the cream as the session applied it. */
+static nd_status stroke_pains(const nd_session *s, const nd_outcome_params *p, nd_outcome_set *o,
+                              nd_error *err)
+{
+    long n;
+    const nd_stroke_summary *st = nd_session_strokes(s, &n);
+    o->stroke_pain = calloc((size_t)(n > 0 ? n : 1), sizeof *o->stroke_pain);
+    if (!o->stroke_pain) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    o->n_strokes = n;
+    const nd_scenario *sc = nd_session_scenario(s);
+    nd_topical_agent cream;
+    nd_topical_cream(p, &sc->protocol.numbing, &cream);
+    int zone = -1;
+    nd_topical_history h;
+    for (long k = 0; k < n; k++) {
+        if (st[k].zone != zone) {
+            nd_outcome_input in;
+            nd_outcome_input_from_session(s, st[k].zone, &in);
+            nd_zone_history(p, sc, &in, ND_STEP_NUMBING, &h);
+            zone = st[k].zone;
+        }
+        nd_pain_of_stroke(p, &cream, &h, &st[k], &o->stroke_pain[k]);
+    }
+    return ND_OK;
+}
+
+const nd_stroke_pain *nd_outcome_set_strokes(const nd_outcome_set *o, long *n)
+{
+    *n = o->n_strokes;
+    return o->stroke_pain;
 }
 
 const nd_zone_outcome *nd_outcome_set_zone(const nd_outcome_set *o, int zone)

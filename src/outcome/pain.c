@@ -22,3 +22,16 @@ double nd_pain_vas(const nd_outcome_params *p, double depth_m, double analgesia_
     double vas = p->pain_vas_1mm * (whole - p->efficacy * numbed);
     return vas < 10.0 ? vas : 10.0;
 }
+
+/* One stroke takes seconds, so the numbing it meets is the cream's front at
+ * its middle; its peak is its deepest needles (95th percentile) at the front
+ * of its start, when the cream had had the least time. */
+void nd_pain_of_stroke(const nd_outcome_params *p, const nd_topical_agent *cream,
+                       const nd_topical_history *h, const nd_stroke_summary *s, nd_stroke_pain *out)
+{
+    double t_mid = 0.5 * (s->t_start_s + s->t_end_s);
+    out->anesthesia_depth_m = nd_topical_front(p, cream, h, t_mid);
+    out->pain_vas = nd_pain_vas(p, s->depth_mean_m, out->anesthesia_depth_m);
+    double least = fmin(out->anesthesia_depth_m, nd_topical_front(p, cream, h, s->t_start_s));
+    out->pain_vas_peak = nd_pain_vas(p, s->depth_p95_m, least);
+}

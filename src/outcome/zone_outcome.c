@@ -6,6 +6,13 @@
 
 #include "models.h"
 
+void nd_outcome_input_from_session(const nd_session *s, int zone, nd_outcome_input *in)
+{
+    nd_outcome_input_from_field(nd_session_field(s), zone, in);
+    in->timeline = nd_session_timeline(s);
+    in->strokes = nd_session_strokes(s, &in->n_strokes);
+}
+
 void nd_outcome_input_from_field(const nd_field *f, int zone, nd_outcome_input *in)
 {
     nd_zone_stats z;
@@ -45,6 +52,23 @@ static nd_healing_state healing_at_end(const nd_outcome_params *p, const nd_scen
     return h;
 }
 
+/* Time from the last needling until half its channels are closed, with the
+ * dressings the session puts on (bisection on the open share). */
+static double effective_half_life(const nd_topical_history *h)
+{
+    int k = h->n_sets - 1;
+    if (k < 0) return 0;
+    double lo = 0, hi = 60 * 86400.0, t0 = h->set[k].t_s;
+    for (int i = 0; i < 60; i++) {
+        double m = 0.5 * (lo + hi);
+        if (nd_channel_open(h, k, t0 + m) > 0.5)
+            lo = m;
+        else
+            hi = m;
+    }
+    return 0.5 * (lo + hi);
+}
+
 nd_status nd_outcome_zone(const nd_outcome_params *mid, const nd_outcome_params *low,
                           const nd_outcome_params *high, const nd_scenario *sc,
                           const nd_outcome_input *in, nd_zone_outcome *out, nd_error *err)
@@ -54,24 +78,80 @@ nd_status nd_outcome_zone(const nd_outcome_params *mid, const nd_outcome_params 
                             sc->protocol.sessions);
     memset(out, 0, sizeof *out);
     out->zone = in->zone;
-    const nd_numbing *numb = &sc->protocol.numbing;
-    double t_mid = 0.5 * (in->t_start_s + in->t_end_s);
-    double a = nd_analgesia_depth(mid, numb, t_mid);
-    double a_least = fmin(nd_analgesia_depth(mid, numb, in->t_start_s),
-                          nd_analgesia_depth(mid, numb, in->t_end_s));
-    out->anesthesia_depth_m = a;
 
-    /* Pain: the intervals take the unnumbed VAS and the cream's efficacy
-     * together to the ends of their ranges. */
+    /* Pain stroke by stroke, each at the numbing it meets; the intervals take
+     * the unnumbed VAS and the cream's efficacy to the ends of their ranges
+     * together. */
     nd_outcome_params mild = *mid, harsh = *mid;
     mild.pain_vas_1mm = low->pain_vas_1mm;
     mild.efficacy = high->efficacy;
     harsh.pain_vas_1mm = high->pain_vas_1mm;
     harsh.efficacy = low->efficacy;
-    out->pain_vas.mid = nd_pain_vas(mid, in->depth_mean_m, a);
-    out->pain_vas.lo = nd_pain_vas(&mild, in->depth_mean_m, a);
-    out->pain_vas.hi = nd_pain_vas(&harsh, in->depth_mean_m, a);
-    out->pain_vas_peak = nd_pain_vas(mid, in->depth_p95_m, a_least);
+    nd_topical_history cream_h;
+    nd_topical_agent cream;
+    nd_zone_history(mid, sc, in, ND_STEP_NUMBING, &cream_h);
+    nd_topical_cream(mid, &sc->protocol.numbing, &cream);
+    double w = 0, a_sum = 0, p_mid = 0, p_lo = 0, p_hi = 0, peak = 0;
+    int any_stroke = 0;
+    for (long k = 0; in->strokes && k < in->n_strokes; k++) {
+        const nd_stroke_summary *st = &in->strokes[k];
+        if (st->zone != in->zone || st->punctures <= 0) continue;
+        nd_stroke_pain sp;
+        nd_pain_of_stroke(mid, &cream, &cream_h, st, &sp);
+        double wk = (double)st->punctures;
+        w += wk;
+        a_sum += wk * sp.anesthesia_depth_m;
+        p_mid += wk * sp.pain_vas;
+        p_lo += wk * nd_pain_vas(&mild, st->depth_mean_m, sp.anesthesia_depth_m);
+        p_hi += wk * nd_pain_vas(&harsh, st->depth_mean_m, sp.anesthesia_depth_m);
+        if (sp.pain_vas_peak > peak) peak = sp.pain_vas_peak;
+        any_stroke = 1;
+    }
+    if (any_stroke) {
+        out->anesthesia_depth_m = a_sum / w;
+        out->pain_vas = (nd_interval){p_lo / w, p_mid / w, p_hi / w};
+        out->pain_vas_peak = peak;
+    } else {
+        /* No strokes given: each needling episode at its middle, the peak at
+         * its least numbed end. */
+        nd_episode ep[ND_MAX_NEEDLING_STEPS];
+        int ne = nd_zone_episodes(in, ep);
+        double wsum = 0;
+        for (int j = 0; j < ne; j++) {
+            double t_mid = 0.5 * (ep[j].t_start_s + ep[j].t_end_s);
+            double a = nd_topical_front(mid, &cream, &cream_h, t_mid);
+            double a_least = fmin(nd_topical_front(mid, &cream, &cream_h, ep[j].t_start_s),
+                                  nd_topical_front(mid, &cream, &cream_h, ep[j].t_end_s));
+            double wk = ne > 1 ? ep[j].punctures_per_cm2 : 1.0;
+            wsum += wk;
+            out->anesthesia_depth_m += wk * a;
+            out->pain_vas.mid += wk * nd_pain_vas(mid, ep[j].depth_mean_m, a);
+            out->pain_vas.lo += wk * nd_pain_vas(&mild, ep[j].depth_mean_m, a);
+            out->pain_vas.hi += wk * nd_pain_vas(&harsh, ep[j].depth_mean_m, a);
+            out->pain_vas_peak =
+                fmax(out->pain_vas_peak, nd_pain_vas(mid, ep[j].depth_p95_m, a_least));
+        }
+        if (wsum > 0) {
+            out->anesthesia_depth_m /= wsum;
+            out->pain_vas.mid /= wsum;
+            out->pain_vas.lo /= wsum;
+            out->pain_vas.hi /= wsum;
+        }
+    }
+
+    nd_topical_history serum_h;
+    nd_zone_history(mid, sc, in, ND_STEP_TOPICAL, &serum_h);
+    if (serum_h.off_s > serum_h.on_s) {
+        nd_step steps[ND_MAX_STEPS];
+        int n = nd_protocol_steps(&sc->protocol, steps);
+        for (int i = 0; i < n; i++) {
+            if (steps[i].kind != ND_STEP_TOPICAL) continue;
+            nd_topical_agent serum;
+            nd_status st = nd_topical_product(mid, steps[i].product, &serum, err);
+            if (st) return st;
+            out->topical_depth_m = nd_topical_front(mid, &serum, &serum_h, serum_h.off_s);
+        }
+    }
 
     out->bleeding_points_per_cm2.mid = nd_bleeding_points(mid, in);
     out->bleeding_points_per_cm2.lo = nd_bleeding_points(low, in);
@@ -91,7 +171,7 @@ nd_status nd_outcome_zone(const nd_outcome_params *mid, const nd_outcome_params 
     out->erythema_tau_s = r.tau_s;
     out->edema_peak = r.edema;
     out->downtime_days = (nd_interval){r_lo.downtime_days, r.downtime_days, r_hi.downtime_days};
-    out->channel_half_life_h = nd_channel_half_life(mid, in, sc->patient.fitzpatrick) / 3600.0;
+    out->channel_half_life_h = effective_half_life(&cream_h) / 3600.0;
 
     double s = nd_healing_stimulus(mid, in);
     out->stimulus = s;
@@ -124,27 +204,45 @@ nd_status nd_outcome_timecourse(const nd_outcome_params *p, const nd_scenario *s
     session_times(sc, in, t_session);
     nd_redness r;
     nd_redness_of(p, in, &r);
-    double half = nd_channel_half_life(p, in, sc->patient.fitzpatrick);
     nd_healing_state *h = malloc(sizeof *h * (size_t)(n > 0 ? n : 1));
     if (!h) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
     nd_healing_run(p, nd_healing_stimulus(p, in), t_session, sessions, times, n, h);
+    nd_topical_history cream_h, serum_h;
+    nd_topical_agent cream, serum = {0, INFINITY};
+    nd_zone_history(p, sc, in, ND_STEP_NUMBING, &cream_h);
+    nd_zone_history(p, sc, in, ND_STEP_TOPICAL, &serum_h);
+    nd_topical_cream(p, &sc->protocol.numbing, &cream);
+    nd_step steps[ND_MAX_STEPS];
+    int n_steps = nd_protocol_steps(&sc->protocol, steps);
+    for (int i = 0; i < n_steps; i++) {
+        if (steps[i].kind != ND_STEP_TOPICAL) continue;
+        nd_status st = nd_topical_product(p, steps[i].product, &serum, err);
+        if (st) {
+            free(h);
+            return st;
+        }
+    }
+    double made = 0; /* channel area a session opens */
+    for (int k = 0; k < cream_h.n_sets; k++) made += cream_h.set[k].area_fraction;
     for (int i = 0; i < n; i++) {
         double t = times[i];
         nd_timecourse_row *row = &rows[i];
         memset(row, 0, sizeof *row);
         row->time_s = t;
-        /* Each session repeats the numbing from its own start. */
+        /* Each session repeats the protocol from its own start. */
         int k = (int)floor(t / sc->protocol.interval_s);
         if (k > sessions - 1) k = sessions - 1;
         if (k < 0) k = 0;
-        row->anesthesia_depth_m =
-            nd_analgesia_depth(p, &sc->protocol.numbing, t - k * sc->protocol.interval_s);
+        double ts = t - k * sc->protocol.interval_s;
+        row->anesthesia_depth_m = nd_topical_front(p, &cream, &cream_h, ts);
+        row->topical_depth_m = nd_topical_front(p, &serum, &serum_h, ts);
         row->pain_vas = nd_pain_vas(p, in->depth_mean_m, row->anesthesia_depth_m);
         double red = 0, open = 0;
-        for (int j = 0; j < sessions && t_session[j] <= t; j++) {
+        for (int j = 0; j < sessions && t_session[j] <= t; j++)
             red += r.peak * exp(-(t - t_session[j]) / r.tau_s);
-            open = exp(-M_LN2 * (t - t_session[j]) / half); /* the latest session's channels */
-        }
+        /* The latest session's channels; earlier ones have long closed. */
+        for (int j = 0; j < cream_h.n_sets && made > 0; j++)
+            open += cream_h.set[j].area_fraction * nd_channel_open(&cream_h, j, ts) / made;
         row->erythema_index = red < 1 ? red : 1;
         row->edema_rel = p->edema_gain * row->erythema_index;
         row->open_channel_fraction = open;

@@ -88,8 +88,76 @@ static double lognormal(nd_rng *r, double cv)
     return exp(s * nd_rng_normal(r) - 0.5 * s * s);
 }
 
+/* The strokes of one zone in one needling step, appended to sv from *clock on. */
+static int plan_zone(const nd_scenario *sc, const nd_face *face, const hand_params *hp,
+                     double swath, int plan, const nd_zone_plan *zp, int step, long *index,
+                     int pass_base, double *clock, stroke_vec *sv)
+{
+    const nd_device_spec *dev = &sc->device;
+    const double *xs, *ys;
+    int nv;
+    nd_face_polygon(face, zp->zone, &xs, &ys, &nv);
+    const double spacing = swath * (1.0 - zp->overlap);
+    for (int k = 0; k < zp->passes; k++) {
+        const int pass = pass_base + k;
+        double ux, uy;
+        direction_vector(zp->directions[pass % zp->n_directions], &ux, &uy);
+        const double nx = -uy, ny = ux;
+        double cmin = INFINITY, cmax = -INFINITY;
+        for (int i = 0; i < nv; i++) {
+            double c = xs[i] * nx + ys[i] * ny;
+            cmin = fmin(cmin, c);
+            cmax = fmax(cmax, c);
+        }
+        nd_rng pr;
+        nd_rng_init(&pr, sc->seed, ND_STREAM_PASS, (uint32_t)zp->zone, (uint32_t)pass);
+        double c = cmin - 0.5 * swath + spacing * nd_rng_uniform(&pr);
+        for (int line = 0; c <= cmax + 0.5 * swath; line++, c += spacing) {
+            nd_rng r;
+            nd_rng_init(&r, sc->seed, ND_STREAM_STROKE, (uint32_t)zp->zone, (uint32_t)*index);
+            /* The hand sets off beside the planned line (half the jitter
+             * variance; the other half is the weave along the stroke, see
+             * strikes.c); the span covers the swath's edges as well as its centre. */
+            double cc = c + sc->protocol.jitter_m * M_SQRT1_2 * nd_rng_normal(&r);
+            double lo = INFINITY, hi = -INFINITY, a = 0, b = 0;
+            for (int e = -1; e <= 1; e++) {
+                if (line_span(xs, ys, nv, ux, uy, cc + 0.5 * e * swath, &a, &b)) {
+                    lo = fmin(lo, a);
+                    hi = fmax(hi, b);
+                }
+            }
+            if (!(hi > lo)) continue;
+            /* Run a little past the edges so the border gets the same dose. */
+            double margin = 0.5 * (dev->kind == ND_DEVICE_ROLLER ? 0 : nd_device_footprint(dev));
+            lo -= margin;
+            hi += margin;
+            nd_stroke s = {0};
+            s.zone = zp->zone;
+            s.plan = plan;
+            s.step = step;
+            s.pass = pass;
+            s.index = (*index)++;
+            int forward = line % 2 == 0; /* back and forth, as a hand works */
+            double s0 = forward ? lo : hi;
+            s.ux = forward ? ux : -ux;
+            s.uy = forward ? uy : -uy;
+            s.x0 = cc * nx + s0 * ux;
+            s.y0 = cc * ny + s0 * uy;
+            s.length_m = hi - lo;
+            s.speed_m_s = zp->speed_m_s * lognormal(&r, hp->speed_cv);
+            s.force_n = zp->force_n * lognormal(&r, hp->force_cv);
+            s.depth_m = zp->depth_m;
+            s.t_start_s = *clock;
+            s.duration_s = stroke_duration(dev, zp, s.length_m, s.speed_m_s);
+            *clock += s.duration_s + hp->reposition_s;
+            if (push(sv, &s)) return -1;
+        }
+    }
+    return 0;
+}
+
 nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const nd_table *params,
-                              nd_stroke **strokes, long *n, double *t_end_s, nd_error *err)
+                              nd_stroke **strokes, long *n, nd_timeline *tl, nd_error *err)
 {
     *strokes = NULL;
     *n = 0;
@@ -102,74 +170,41 @@ nd_status nd_protocol_strokes(const nd_scenario *sc, const nd_face *face, const 
     const nd_device_spec *dev = &sc->device;
     const double swath = nd_device_swath(dev);
     stroke_vec sv = {0};
-    double clock =
-        sc->protocol.numbing.cream == ND_CREAM_NONE ? 0.0 : sc->protocol.numbing.application_s;
-    for (int p = 0; p < sc->protocol.n_zones; p++) {
-        const nd_zone_plan *zp = &sc->protocol.zones[p];
-        const double *xs, *ys;
-        int nv;
-        nd_face_polygon(face, zp->zone, &xs, &ys, &nv);
-        const double spacing = swath * (1.0 - zp->overlap);
-        long index = 0;
-        for (int pass = 0; pass < zp->passes; pass++) {
-            double ux, uy;
-            direction_vector(zp->directions[pass % zp->n_directions], &ux, &uy);
-            const double nx = -uy, ny = ux;
-            double cmin = INFINITY, cmax = -INFINITY;
-            for (int i = 0; i < nv; i++) {
-                double c = xs[i] * nx + ys[i] * ny;
-                cmin = fmin(cmin, c);
-                cmax = fmax(cmax, c);
-            }
-            nd_rng pr;
-            nd_rng_init(&pr, sc->seed, ND_STREAM_PASS, (uint32_t)zp->zone, (uint32_t)pass);
-            double c = cmin - 0.5 * swath + spacing * nd_rng_uniform(&pr);
-            for (int line = 0; c <= cmax + 0.5 * swath; line++, c += spacing) {
-                nd_rng r;
-                nd_rng_init(&r, sc->seed, ND_STREAM_STROKE, (uint32_t)zp->zone, (uint32_t)index);
-                /* The hand sets off beside the planned line (half the jitter
-                 * variance; the other half is the weave along the stroke, see
-                 * strikes.c); the span covers the swath's edges as well as its centre. */
-                double cc = c + sc->protocol.jitter_m * M_SQRT1_2 * nd_rng_normal(&r);
-                double lo = INFINITY, hi = -INFINITY, a = 0, b = 0;
-                for (int e = -1; e <= 1; e++) {
-                    if (line_span(xs, ys, nv, ux, uy, cc + 0.5 * e * swath, &a, &b)) {
-                        lo = fmin(lo, a);
-                        hi = fmax(hi, b);
-                    }
-                }
-                if (!(hi > lo)) continue;
-                /* Run a little past the edges so the border gets the same dose. */
-                double margin =
-                    0.5 * (dev->kind == ND_DEVICE_ROLLER ? 0 : nd_device_footprint(dev));
-                lo -= margin;
-                hi += margin;
-                nd_stroke s = {0};
-                s.zone = zp->zone;
-                s.plan = p;
-                s.pass = pass;
-                s.index = index++;
-                int forward = line % 2 == 0; /* back and forth, as a hand works */
-                double s0 = forward ? lo : hi;
-                s.ux = forward ? ux : -ux;
-                s.uy = forward ? uy : -uy;
-                s.x0 = cc * nx + s0 * ux;
-                s.y0 = cc * ny + s0 * uy;
-                s.length_m = hi - lo;
-                s.speed_m_s = zp->speed_m_s * lognormal(&r, hp.speed_cv);
-                s.force_n = zp->force_n * lognormal(&r, hp.force_cv);
-                s.t_start_s = clock;
-                s.duration_s = stroke_duration(dev, zp, s.length_m, s.speed_m_s);
-                clock += s.duration_s + hp.reposition_s;
-                if (push(&sv, &s)) {
-                    free(sv.v);
-                    return nd_error_set(err, ND_ERR_NOMEM, "out of memory planning strokes");
-                }
-            }
+    nd_timeline local;
+    if (!tl) tl = &local;
+    tl->n_steps = nd_protocol_steps(&sc->protocol, tl->steps);
+    /* Stroke and pass numbers run on through a zone's needling steps, so each
+     * stroke keeps a random stream of its own. */
+    long index[ND_ZONE_COUNT] = {0};
+    int pass_base[ND_ZONE_COUNT] = {0};
+    double clock = 0;
+    tl->needling_end_s = 0;
+    for (int si = 0; si < tl->n_steps; si++) {
+        const nd_step *step = &tl->steps[si];
+        tl->start_s[si] = clock;
+        if (step->kind != ND_STEP_NEEDLING) {
+            /* A dressing stays on while the session goes on; every other step
+             * takes its time. */
+            if (step->kind != ND_STEP_OCCLUSION) clock += step->duration_s;
+            tl->end_s[si] = step->kind == ND_STEP_OCCLUSION ? clock + step->duration_s : clock;
+            continue;
         }
+        for (int p = 0; p < sc->protocol.n_zones; p++) {
+            nd_zone_plan zp = sc->protocol.zones[p];
+            if (step->zone_mask && !(step->zone_mask & (1u << zp.zone))) continue;
+            if (step->depth_m > 0) zp.depth_m = step->depth_m;
+            if (step->passes > 0) zp.passes = step->passes;
+            if (plan_zone(sc, face, &hp, swath, p, &zp, si, &index[zp.zone], pass_base[zp.zone],
+                          &clock, &sv)) {
+                free(sv.v);
+                return nd_error_set(err, ND_ERR_NOMEM, "out of memory planning strokes");
+            }
+            pass_base[zp.zone] += zp.passes;
+        }
+        tl->end_s[si] = clock;
+        tl->needling_end_s = clock;
     }
     *strokes = sv.v;
     *n = sv.n;
-    *t_end_s = clock;
     return ND_OK;
 }

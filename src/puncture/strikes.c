@@ -150,7 +150,7 @@ long nd_stroke_run(const nd_strike_context *ctx, const nd_stroke *s, nd_puncture
     const nd_device_spec *dev = &sc->device;
     const nd_zone_plan *zp = &sc->protocol.zones[s->plan];
 
-    double tip_speed, force = 0, nominal = zp->depth_m;
+    double tip_speed, force = 0, nominal = s->depth_m;
     switch (dev->kind) {
     case ND_DEVICE_ROLLER:
         tip_speed = nd_roller_entry_speed(dev, s->speed_m_s);
@@ -163,7 +163,7 @@ long nd_stroke_run(const nd_strike_context *ctx, const nd_stroke *s, nd_puncture
         nominal = dev->needle_length_m;
         break;
     default:
-        tip_speed = nd_motor_entry_speed(dev, zp->depth_m);
+        tip_speed = nd_motor_entry_speed(dev, s->depth_m);
         break;
     }
     nd_strike_setup setup;

@@ -179,6 +179,7 @@ static void write_outcome(nd_json *j, const nd_zone_outcome *o)
     interval(j, "collagen_III_rel", o->collagen_III_rel, 1);
     interval(j, "elastin_rel", o->elastin_rel, 1);
     interval(j, "pih_risk", o->pih_risk, 1);
+    nd_json_kv_number(j, "topical_depth_mm", o->topical_depth_m * 1e3);
 }
 
 static void write_indications(nd_json *j, const nd_outcome_set *os)

@@ -83,7 +83,7 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
               "collagen_I_rel_lo,collagen_I_rel_hi,collagen_III_rel,elastin_rel,pih_risk,"
               "bleeding_points_per_cm2_lo,bleeding_points_per_cm2_hi,bruising_risk_lo,"
               "bruising_risk_hi,collagen_III_rel_lo,collagen_III_rel_hi,elastin_rel_lo,"
-              "elastin_rel_hi,pih_risk_lo,pih_risk_hi",
+              "elastin_rel_hi,pih_risk_lo,pih_risk_hi,topical_depth_mm",
               out);
     fputc('\n', out);
     for (int k = 0; k < pr->n_zones && k < ND_ZONE_COUNT; k++) {
@@ -138,7 +138,8 @@ nd_status nd_write_zones_csv(const nd_run_view *run, FILE *out, nd_error *err)
                                 o->elastin_rel.lo,
                                 o->elastin_rel.hi,
                                 o->pih_risk.lo,
-                                o->pih_risk.hi};
+                                o->pih_risk.hi,
+                                o->topical_depth_m * 1e3};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) num(out, v[i]);
         }
         fputc('\n', out);

@@ -30,6 +30,7 @@ static const column COLUMNS[ND_TC_COLUMNS] = {
     [ND_TC_COLLAGEN_I] = {"collagen_I_rel", 5},
     [ND_TC_COLLAGEN_III] = {"collagen_III_rel", 5},
     [ND_TC_ELASTIN] = {"elastin_rel", 5},
+    [ND_TC_TOPICAL] = {"topical_depth_mm", 4},
 };
 
 const char *nd_timecourse_column_name(int col)
@@ -56,6 +57,8 @@ double nd_timecourse_get(const nd_timecourse_row *r, int col)
         return r->collagen_I_rel;
     case ND_TC_COLLAGEN_III:
         return r->collagen_III_rel;
+    case ND_TC_TOPICAL:
+        return r->topical_depth_m * 1e3;
     default:
         return r->elastin_rel;
     }
@@ -87,6 +90,9 @@ void nd_timecourse_set(nd_timecourse_row *r, int col, double v)
         break;
     case ND_TC_COLLAGEN_III:
         r->collagen_III_rel = v;
+        break;
+    case ND_TC_TOPICAL:
+        r->topical_depth_m = v * 1e-3;
         break;
     default:
         r->elastin_rel = v;

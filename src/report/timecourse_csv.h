@@ -20,6 +20,7 @@ enum {
     ND_TC_COLLAGEN_I,
     ND_TC_COLLAGEN_III,
     ND_TC_ELASTIN,
+    ND_TC_TOPICAL,
     ND_TC_COLUMNS
 };
 

@@ -28,6 +28,9 @@ struct nd_session {
     unsigned long long events;
     int threads;
     double t_end;
+    nd_timeline timeline;
+    nd_stroke_summary *strokes; /* of the last run */
+    long n_strokes;
 };
 
 void nd_session_free(nd_session *s)
@@ -38,6 +41,7 @@ void nd_session_free(nd_session *s)
     nd_skin_model_free(s->model);
     nd_skin_free(s->skin);
     nd_field_free(s->field);
+    free(s->strokes);
     free(s->cell_zone);
     free(s->cell_bounds);
     free(s);
@@ -104,8 +108,15 @@ typedef struct {
     int failed;
 } puncture_vec;
 
+/* Depths of one stroke's punctures, in bins fine enough for its 95th percentile. */
+#define DEPTH_BINS  600 /* to 3 mm, the deepest setting */
+#define DEPTH_BIN_M 5e-6
+
 typedef struct {
     nd_field *field;
+    uint32_t *depth_hist; /* DEPTH_BINS counts for the stroke being run */
+    long pierced;
+    double depth_sum_m;
     puncture_vec *raw; /* this stroke's events, when the caller wants them */
 } sink_state;
 
@@ -113,6 +124,13 @@ static void sink(void *user, const nd_puncture *p, long n)
 {
     sink_state *ss = user;
     nd_field_add(ss->field, p, n);
+    for (long i = 0; i < n; i++) {
+        if (p[i].layer < 0) continue;
+        ss->pierced++;
+        ss->depth_sum_m += p[i].depth_m;
+        long b = (long)(p[i].depth_m / DEPTH_BIN_M);
+        ss->depth_hist[b < DEPTH_BINS ? b : DEPTH_BINS - 1]++;
+    }
     puncture_vec *rv = ss->raw;
     if (!rv || rv->failed) return;
     if (rv->n + n > rv->cap) {
@@ -130,14 +148,44 @@ static void sink(void *user, const nd_puncture *p, long n)
     rv->n += n;
 }
 
+static void summarise(const nd_stroke *k, const sink_state *ss, nd_stroke_summary *out)
+{
+    out->zone = k->zone;
+    out->step = k->step;
+    out->pass = k->pass;
+    out->index = k->index;
+    out->t_start_s = k->t_start_s;
+    out->t_end_s = k->t_start_s + k->duration_s;
+    out->depth_setting_m = k->depth_m;
+    out->punctures = ss->pierced;
+    out->depth_mean_m = ss->pierced ? ss->depth_sum_m / (double)ss->pierced : 0;
+    out->depth_p95_m = 0;
+    long target = (long)ceil(0.95 * (double)ss->pierced), seen = 0;
+    for (int b = 0; b < DEPTH_BINS && ss->pierced; b++) {
+        seen += ss->depth_hist[b];
+        if (seen >= target) {
+            out->depth_p95_m = (b + 0.5) * DEPTH_BIN_M;
+            break;
+        }
+    }
+}
+
 nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err)
 {
     nd_run_options none = {0};
     if (!opt) opt = &none;
     nd_stroke *strokes = NULL;
     long n = 0;
-    nd_status st = nd_protocol_strokes(&s->sc, s->face, s->params, &strokes, &n, &s->t_end, err);
+    nd_status st = nd_protocol_strokes(&s->sc, s->face, s->params, &strokes, &n, &s->timeline, err);
     if (st) return st;
+    s->t_end = s->timeline.needling_end_s;
+    free(s->strokes);
+    s->n_strokes = 0;
+    s->strokes = calloc((size_t)(n > 0 ? n : 1), sizeof *s->strokes);
+    if (!s->strokes) {
+        free(strokes);
+        return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    }
 
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
     nd_field **fields = calloc((size_t)threads, sizeof *fields);
@@ -160,21 +208,27 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
     {
         int me = omp_get_thread_num();
         nd_puncture *buf = malloc(sizeof *buf * BATCH);
-        if (!buf) {
+        uint32_t *hist = malloc(sizeof *hist * DEPTH_BINS);
+        if (!buf || !hist) {
+            free(buf);
+            buf = NULL;
 #pragma omp atomic write
             nomem = 1;
         }
 #pragma omp for schedule(dynamic, 1)
         for (long k = 0; k < n; k++) {
             if (!buf) continue;
-            sink_state ss = {fields[me], raw ? &raw[k] : NULL};
+            memset(hist, 0, sizeof *hist * DEPTH_BINS);
+            sink_state ss = {fields[me], hist, 0, 0.0, raw ? &raw[k] : NULL};
             events += (unsigned long long)nd_stroke_run(&ctx, &strokes[k], buf, BATCH, sink, &ss);
+            summarise(&strokes[k], &ss, &s->strokes[k]);
             long d;
 #pragma omp atomic capture
             d = ++done;
             if (me == 0 && opt->progress) opt->progress(opt->progress_user, (double)d / n);
         }
         free(buf);
+        free(hist);
     }
     if (nomem) {
         st = nd_error_set(err, ND_ERR_NOMEM, "out of memory");
@@ -187,6 +241,7 @@ nd_status nd_session_run(nd_session *s, const nd_run_options *opt, nd_error *err
                            strokes[k].t_start_s + strokes[k].duration_s);
     s->events = events;
     s->threads = threads;
+    s->n_strokes = n;
     if (raw) {
         for (long k = 0; k < n && !st; k++) {
             if (raw[k].failed)
@@ -234,6 +289,15 @@ unsigned long long nd_session_events(const nd_session *s)
 int nd_session_threads(const nd_session *s)
 {
     return s->threads;
+}
+const nd_stroke_summary *nd_session_strokes(const nd_session *s, long *n)
+{
+    *n = s->n_strokes;
+    return s->strokes;
+}
+const nd_timeline *nd_session_timeline(const nd_session *s)
+{
+    return &s->timeline;
 }
 double nd_session_end_time(const nd_session *s)
 {

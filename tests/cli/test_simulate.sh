@@ -56,7 +56,7 @@ mkdir -p "$TMP/mine" && echo keep > "$TMP/mine/notes.txt"
 check "refuses to overwrite a folder that is not a run" '[ $rc -ne 0 ] && [ "$(cat "$TMP/mine/notes.txt")" = keep ]'
 
 # The scenario shown in README.md is valid as printed.
-sed -n '/^```yaml$/,/^```$/p' "$SRC/README.md" | sed '1d;$d' > "$TMP/readme.yaml"
+awk '/^```yaml$/ { on = 1; next } /^```$/ && on { exit } on' "$SRC/README.md" > "$TMP/readme.yaml"
 "$NEEDLE" check "$TMP/readme.yaml" >/dev/null || fail "README scenario"
 
 # Every example is valid and runs.

@@ -138,7 +138,8 @@ static int run_setup(void **state)
                      nd_session_field(r->session),
                      1,
                      0,
-                     r->outcomes};
+                     r->outcomes,
+                     r->session};
     r->view = v;
     r->dir = make_tmp();
     assert_int_equal(nd_report_write_all(&r->view, r->dir, &e), ND_OK);

@@ -17,7 +17,7 @@
 #include "needle/scenario.h"
 #include "needle/session.h"
 
-enum { PEN, ROLLER, STAMP, ESTAMP, SERIES, STRONG };
+enum { PEN, ROLLER, STAMP, ESTAMP, SERIES, STRONG, SERUM };
 static const char *const SCENARIOS[] = {
     [PEN] = "device: {preset: pen_12}\n"
             "protocol: {zones: [{zone: forehead, depth_mm: 0.5}]}\n",
@@ -33,6 +33,9 @@ static const char *const SCENARIOS[] = {
     [STRONG] = "device: {preset: pen_36}\n"
                "protocol: {sessions: 8, interval_days: 21, follow_up_days: 30,\n"
                "  zones: [{zone: forehead, depth_mm: 2.0, passes: 4}]}\n",
+    [SERUM] = "device: {preset: pen_12}\n"
+              "protocol:\n  steps: [{needling: {}}, {topical: {product: hyaluronic_acid, "
+              "contact_min: 20}}]\n  zones: [{zone: forehead, depth_mm: 1.0}]\n",
 };
 
 typedef enum {
@@ -53,12 +56,13 @@ typedef enum {
     ELASTIN,
     PIH,
     WRINKLES,
+    TOPICAL,
 } metric;
 static const char *const METRIC_NAMES[] = {
     "punctures/cm2", "depth mean mm", "reticular fraction", "uniformity CV", "session end s",
     "coverage",      "analgesia mm",  "pain VAS",           "bleeding /cm2", "bruising risk",
     "downtime days", "edema peak",    "channel t1/2 h",     "collagen I",    "elastin",
-    "PIH risk",      "wrinkle grade"};
+    "PIH risk",      "wrinkle grade", "serum depth mm"};
 
 /* The read-out of one run with one parameter overridden. */
 static double run(int scenario, const char *param, double value, metric m)
@@ -138,6 +142,9 @@ static double run(int scenario, const char *param, double value, metric m)
     case PIH:
         v = o.pih_risk.mid;
         break;
+    case TOPICAL:
+        v = o.topical_depth_m * 1e3;
+        break;
     case WRINKLES: {
         double cap;
         nd_indication_result r;
@@ -199,6 +206,7 @@ static const struct {
     {"pih_type_factor_light", SERIES, PIH, +1},
     {"pih_type_factor_vi", SERIES, PIH, 0},
     {"indication_cap", STRONG, WRINKLES, -1},
+    {"channel_fill", SERUM, TOPICAL, +1}, /* the serum starts deeper in the channels */
     /* a stronger series is credited more (grades < 0) */ /* the patient is type III */
 };
 
