@@ -40,6 +40,7 @@ test-san: test-deps
 bench: build
 	@./$(BUILD)/nd_bench
 	@./$(BUILD)/nd_bench_tissue
+	@./$(BUILD)/nd_bench_plan
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

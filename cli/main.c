@@ -22,7 +22,7 @@ static const char *USAGE =
     "  plan PATIENT --indication I  plan a treatment series, checked by the simulator\n"
     "  session record|list        record what was done and seen; predicted vs observed\n"
     "  export                     patients, plans and sessions as CSV or JSON\n"
-    "  db backup FILE             copy the database safely while it is in use\n"
+    "  db backup FILE|check|info  copy the database safely while in use; check it\n"
     "  help [COMMAND]             show help for a command\n"
     "\n"
     "Options:\n"

@@ -6,10 +6,10 @@
 # under CI, so a missing browser only stops `make test` where it must not).
 set -eu
 
-PKGS="build-essential cmake pkg-config libyaml-dev libcairo2-dev libcmocka-dev librandom123-dev libsqlite3-dev"
+PKGS="build-essential cmake pkg-config libyaml-dev libcairo2-dev libcmocka-dev librandom123-dev libsqlite3-dev nettle-dev"
 OPTIONAL=""
 if [ "${1:-}" = "--test" ]; then
-    PKGS="$PKGS python3"
+    PKGS="$PKGS python3 sqlite3"
     OPTIONAL="chromium poppler-utils"
 fi
 

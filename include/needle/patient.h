@@ -77,7 +77,8 @@ typedef struct {
 int nd_date_valid(const char *s);
 /* Days from a to b (b - a) for valid dates. */
 long nd_date_diff_days(const char *a, const char *b);
-/* Today's date (UTC) into out[ND_DATE_LEN]. */
+/* Today's date in the local time zone (the practice's calendar day) into
+ * out[ND_DATE_LEN]. */
 void nd_date_today(char out[ND_DATE_LEN]);
 
 /* Check a record: name not empty, valid dates not after today, since <= until,

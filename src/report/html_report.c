@@ -57,6 +57,38 @@ static void device(const nd_device_spec *d, FILE *out)
         fprintf(out, ", %s Hz", nd_label_fixed(a, sizeof a, d->frequency_hz, 0));
 }
 
+/* "needling 0.25 mm x1 → numbing → needling → hyaluronic_acid serum 20 min → dressing 12 h" */
+static void steps(const nd_protocol *pr, FILE *out)
+{
+    char a[32];
+    for (int i = 0; i < pr->n_steps && i < ND_MAX_STEPS; i++) {
+        const nd_step *s = &pr->steps[i];
+        if (i) fputs(" \xe2\x86\x92 ", out);
+        switch (s->kind) {
+        case ND_STEP_NUMBING:
+            fputs("numbing", out);
+            break;
+        case ND_STEP_NEEDLING:
+            fputs("needling", out);
+            if (s->depth_m > 0)
+                fprintf(out, " %s mm", nd_label_fixed(a, sizeof a, s->depth_m * 1e3, 2));
+            if (s->passes > 0) fprintf(out, " \xc3\x97%d", s->passes);
+            break;
+        case ND_STEP_TOPICAL:
+            nd_html_escape(out, s->product);
+            fprintf(out, " for %s min%s", nd_label_fixed(a, sizeof a, s->duration_s / 60, 0),
+                    s->occluded ? " under occlusion" : "");
+            break;
+        case ND_STEP_WAIT:
+            fprintf(out, "wait %s min", nd_label_fixed(a, sizeof a, s->duration_s / 60, 0));
+            break;
+        default:
+            fprintf(out, "dressing %s h", nd_label_fixed(a, sizeof a, s->duration_s / 3600, 0));
+            break;
+        }
+    }
+}
+
 static nd_status masthead(const nd_rundata *rd, FILE *out, nd_error *err)
 {
     (void)err;
@@ -85,6 +117,11 @@ static nd_status masthead(const nd_rundata *rd, FILE *out, nd_error *err)
                 nd_label_fixed(a, sizeof a, nb->application_s / 60, 0),
                 nb->occluded ? "under occlusion" : "not occluded");
     fputs("</dd>\n", out);
+    if (sc->protocol.n_steps > 0) {
+        fputs("<dt>Steps</dt><dd>", out);
+        steps(&sc->protocol, out);
+        fputs("</dd>\n", out);
+    }
     /* The series: what the collagen, the PIH risk and the indications are after. */
     const nd_protocol *pr = &sc->protocol;
     fputs("<dt>Series</dt><dd>", out);

@@ -96,17 +96,71 @@ static void write_zone_plan(nd_json *j, const nd_device_spec *d, const nd_zone_p
     nd_json_end_object(j);
 }
 
+static void write_numbing(nd_json *j, const nd_numbing *n)
+{
+    nd_json_key(j, "numbing");
+    nd_json_begin_object(j);
+    nd_json_kv_string(j, "cream", nd_cream_name(n->cream));
+    echo(j, "application_min", n->application_s / 60.0);
+    nd_json_kv_bool(j, "occluded", n->occluded);
+    nd_json_end_object(j);
+}
+
+/* The steps as the scenario file writes them, so the echo reads back. */
+static void write_steps(nd_json *j, const nd_protocol *pr)
+{
+    nd_json_key(j, "steps");
+    nd_json_begin_array(j);
+    for (int i = 0; i < pr->n_steps && i < ND_MAX_STEPS; i++) {
+        const nd_step *s = &pr->steps[i];
+        nd_json_begin_object(j);
+        switch (s->kind) {
+        case ND_STEP_NUMBING:
+            write_numbing(j, &pr->numbing);
+            break;
+        case ND_STEP_NEEDLING:
+            nd_json_key(j, "needling");
+            nd_json_begin_object(j);
+            if (s->zone_mask) {
+                nd_json_key(j, "zones");
+                nd_json_begin_array(j);
+                for (int z = 0; z < ND_ZONE_COUNT; z++)
+                    if (s->zone_mask & (1u << z)) nd_json_string(j, nd_zone_name(z));
+                nd_json_end_array(j);
+            }
+            if (s->depth_m > 0) echo(j, "depth_mm", s->depth_m * 1e3);
+            if (s->passes > 0) nd_json_kv_int(j, "passes", s->passes);
+            nd_json_end_object(j);
+            break;
+        case ND_STEP_TOPICAL:
+            nd_json_key(j, "topical");
+            nd_json_begin_object(j);
+            nd_json_kv_string(j, "product", s->product);
+            echo(j, "contact_min", s->duration_s / 60.0);
+            nd_json_kv_bool(j, "occluded", s->occluded);
+            nd_json_end_object(j);
+            break;
+        case ND_STEP_WAIT:
+            echo(j, "wait_min", s->duration_s / 60.0);
+            break;
+        default:
+            echo(j, "occlusion_h", s->duration_s / 3600.0);
+            break;
+        }
+        nd_json_end_object(j);
+    }
+    nd_json_end_array(j);
+}
+
 static void write_protocol(nd_json *j, const nd_scenario *sc)
 {
     const nd_protocol *pr = &sc->protocol;
     nd_json_key(j, "protocol");
     nd_json_begin_object(j);
-    nd_json_key(j, "numbing");
-    nd_json_begin_object(j);
-    nd_json_kv_string(j, "cream", nd_cream_name(pr->numbing.cream));
-    echo(j, "application_min", pr->numbing.application_s / 60.0);
-    nd_json_kv_bool(j, "occluded", pr->numbing.occluded);
-    nd_json_end_object(j);
+    if (pr->n_steps > 0)
+        write_steps(j, pr);
+    else
+        write_numbing(j, &pr->numbing);
     echo(j, "jitter_mm", pr->jitter_m * 1e3);
     nd_json_kv_int(j, "sessions", pr->sessions);
     echo(j, "interval_days", pr->interval_s / 86400.0);
