@@ -98,9 +98,18 @@ static void single(FILE *out, const char *col, shown_as as, fmt f, double v, con
     cell(out, col, as, f, i, 0, cls);
 }
 
+/* The serum's column, when the session put one on. */
+static const char *serum(const nd_rundata *rd)
+{
+    const nd_protocol *pr = &rd->scenario.protocol;
+    for (int i = 0; i < pr->n_steps && i < ND_MAX_STEPS; i++)
+        if (pr->steps[i].kind == ND_STEP_TOPICAL) return pr->steps[i].product;
+    return NULL;
+}
+
 static void header(const nd_rundata *rd, FILE *out)
 {
-    (void)rd;
+    const char *product = serum(rd);
     fputs("<thead><tr><th rowspan=\"2\" scope=\"col\" class=\"text\">Zone</th>"
           "<th rowspan=\"2\" scope=\"col\">Numbed to<br><span class=\"unit\">mm</span></th>"
           "<th colspan=\"2\" scope=\"colgroup\">Pain<br><span class=\"unit\">VAS 0\xe2\x80\x93"
@@ -114,8 +123,14 @@ static void header(const nd_rundata *rd, FILE *out)
           "h</span></th>"
           "<th colspan=\"3\" scope=\"colgroup\">End of follow-up<br><span class=\"unit\">% change "
           "from before</span></th>"
-          "<th rowspan=\"2\" scope=\"col\">PIH<br><span class=\"unit\">% risk, series</span></th>"
-          "</tr>\n<tr><th scope=\"col\">expected</th><th scope=\"col\">peak</th>"
+          "<th rowspan=\"2\" scope=\"col\">PIH<br><span class=\"unit\">% risk, series</span></th>",
+          out);
+    if (product) {
+        fputs("<th rowspan=\"2\" scope=\"col\">", out);
+        nd_html_escape(out, product);
+        fputs("<br><span class=\"unit\">reached, mm</span></th>", out);
+    }
+    fputs("</tr>\n<tr><th scope=\"col\">expected</th><th scope=\"col\">peak</th>"
           "<th scope=\"col\">redness</th><th scope=\"col\">swelling</th>"
           "<th scope=\"col\">coll. I</th><th scope=\"col\">coll. III</th>"
           "<th scope=\"col\">elastin</th></tr></thead>\n",
@@ -150,6 +165,10 @@ static void row(const nd_rundata *rd, int k, FILE *out)
     cell(out, "collagen_III_rel", AS_CHANGE, change, o->collagen_III_rel, 1, NULL);
     cell(out, "elastin_rel", AS_CHANGE, change, o->elastin_rel, 1, NULL);
     cell(out, "pih_risk", AS_PERCENT, risk, o->pih_risk, 1, pih_warn ? "caution" : NULL);
+    if (serum(rd)) {
+        nd_interval reached = {NAN, o->topical_depth_m * 1e3, NAN};
+        cell(out, "topical_depth_mm", AS_VALUE, fixed2, reached, 0, NULL);
+    }
     fputs("</tr>\n", out);
 }
 

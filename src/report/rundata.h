@@ -39,6 +39,7 @@ typedef struct {
     double channel_half_life_h;
     nd_interval collagen_I_rel, collagen_III_rel, elastin_rel; /* end of follow-up */
     nd_interval pih_risk;
+    double topical_depth_m; /* the serum of a topical step; 0 without one */
 } nd_rd_outcome;
 
 /* One treated zone. */

@@ -48,6 +48,7 @@ static void outcome_of(const nd_zone_outcome *o, nd_rd_outcome *r)
     r->collagen_III_rel = interval_as_written(o->collagen_III_rel, 1);
     r->elastin_rel = interval_as_written(o->elastin_rel, 1);
     r->pih_risk = interval_as_written(o->pih_risk, 1);
+    r->topical_depth_m = as_written(o->topical_depth_m * 1e3) * 1e-3;
 }
 
 static nd_status outcomes_of(const nd_outcome_set *os, nd_rundata *rd, nd_error *err)

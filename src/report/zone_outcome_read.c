@@ -57,6 +57,7 @@ static const column COLUMNS[] = {
     F("elastin_rel_hi", elastin_rel.hi, POSITIVE, 1),
     F("pih_risk_lo", pih_risk.lo, FRACTION, 1),
     F("pih_risk_hi", pih_risk.hi, FRACTION, 1),
+    {"topical_depth_mm", offsetof(nd_rd_outcome, topical_depth_m), NONNEG, 1, 1e-3},
 };
 #undef F
 #define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
