@@ -11,6 +11,7 @@
 #include "needle/report.h"
 #include "needle/scenario.h"
 #include "needle/session.h"
+#include "needle/sites.h"
 #include "progress.h"
 
 static const char *SIMULATE_HELP =
@@ -26,6 +27,8 @@ static const char *SIMULATE_HELP =
     "  -s, --seed N         random seed (overrides the scenario's seed)\n"
     "  -t, --threads N      threads (default: all cores); results do not depend on it\n"
     "      --raw-punctures  also write punctures.csv, one row per needle event\n"
+    "      --tissue-sites N run the 3-D tissue solver at N sites per zone (0..4)\n"
+    "                       through the whole series: tissue.csv\n"
     "  -q, --quiet          no progress bar, no summary on stdout\n"
     "  -h, --help           this help\n"
     "\n"
@@ -40,7 +43,11 @@ static const char *SIMULATE_HELP =
     "                       mean, a table per zone, face maps, depth histograms\n"
     "  figures/             the report's figures as PNG: density, depth, layer,\n"
     "                       coverage, depth_histograms\n"
+    "  timecourse.csv       per zone and time: numbing, pain, redness, swelling,\n"
+    "                       open channels, collagen, elastin, serum\n"
+    "  strokes.csv          per stroke: times, depths, the numbing it met, its pain\n"
     "  punctures.csv        with --raw-punctures only\n"
+    "  tissue.csv           with --tissue-sites (or output.tissue_sites) only\n"
     "\n"
     "Scenario files are YAML; keys carry their units (depth_mm, speed_mm_s).\n"
     "See README.md and examples/ for the format, docs/model.md for the models.\n"
@@ -172,6 +179,48 @@ void cli_print_report_path(const char *dir)
     printf("Report: %.*s/report.html\n", (int)n, dir);
 }
 
+/* The run's punctures go to punctures.csv, the tissue sites, or both. */
+typedef struct {
+    raw_writer *rw;
+    nd_sites *sites;
+} tee_sink;
+
+static void tee_write(void *user, const nd_puncture *p, long n)
+{
+    tee_sink *t = user;
+    if (t->rw->f) write_raw(t->rw, p, n);
+    if (t->sites) nd_sites_collect(t->sites, p, n);
+}
+
+/* The 3-D sites at the time course's sample times. */
+static nd_status run_sites(nd_sites *sites, const nd_session *s, int threads, int quiet,
+                           nd_error *err)
+{
+    enum { MAX_TIMES = 20000 };
+    double *times = malloc(sizeof *times * MAX_TIMES);
+    if (!times) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    /* The time course's times: from the last strike of any zone, as the
+     * outcome set takes them. */
+    const nd_scenario *sc = nd_session_scenario(s);
+    double end = 0;
+    for (int i = 0; i < sc->protocol.n_zones; i++) {
+        nd_zone_stats zs;
+        nd_field_zone_stats(nd_session_field(s), sc->protocol.zones[i].zone, &zs);
+        if (zs.t_end_s > end) end = zs.t_end_s;
+    }
+    int n = nd_outcome_sample_times(sc, end, times, MAX_TIMES);
+    if (!quiet)
+        fprintf(stderr, "needle: running the 3-D tissue solver at %d sites...\n",
+                nd_sites_count(sites));
+    double t0 = cli_now();
+    nd_status st = nd_sites_run(sites, s, times, n, threads, err);
+    if (!st && !quiet)
+        fprintf(stderr, "needle: %d sites in %.1f s (%.3g voxel updates)\n", nd_sites_count(sites),
+                cli_now() - t0, (double)nd_sites_voxel_updates(sites));
+    free(times);
+    return st;
+}
+
 int cli_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -179,13 +228,14 @@ int cli_simulate(int argc, char **argv)
         {"seed", required_argument, 0, 's'},
         {"threads", required_argument, 0, 't'},
         {"raw-punctures", no_argument, 0, 'r'},
+        {"tissue-sites", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *out_dir = NULL;
     uint64_t seed = 0;
-    int have_seed = 0, threads = 0, raw = 0, quiet = 0, c;
+    int have_seed = 0, threads = 0, raw = 0, quiet = 0, sites_per_zone = -1, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:t:qh", opts, NULL)) != -1) {
@@ -210,6 +260,14 @@ int cli_simulate(int argc, char **argv)
         case 'r':
             raw = 1;
             break;
+        case 'T': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 4)
+                return usage_error("simulate", "--tissue-sites must be 0..4, got '%s'", optarg);
+            sites_per_zone = (int)v;
+            break;
+        }
         case 'q':
             quiet = 1;
             break;
@@ -235,12 +293,19 @@ int cli_simulate(int argc, char **argv)
     if (have_seed) sc.seed = seed;
     if (out_dir) snprintf(sc.output.dir, sizeof sc.output.dir, "%s", out_dir);
     if (raw) sc.output.raw_punctures = 1;
+    if (sites_per_zone >= 0) sc.output.tissue_sites = sites_per_zone;
 
     nd_session *s = NULL;
     nd_rundir *rd = NULL;
     nd_outcome_set *outcomes = NULL;
+    nd_sites *sites = NULL;
     raw_writer rw = {NULL, 0};
     if ((st = nd_session_create(&sc, &s, &err))) return cli_fail(&err);
+    if (sc.output.tissue_sites > 0 &&
+        (st = nd_sites_create(s, sc.output.tissue_sites, &sites, &err))) {
+        nd_session_free(s);
+        return cli_fail(&err);
+    }
     if ((st = nd_rundir_begin(sc.output.dir, &rd, &err))) {
         nd_session_free(s);
         return cli_fail(&err);
@@ -256,7 +321,9 @@ int cli_simulate(int argc, char **argv)
     }
     cli_progress prog;
     cli_progress_init(&prog, "simulating", quiet);
-    nd_run_options ro = {threads, cli_progress_update, &prog, rw.f ? write_raw : NULL, &rw};
+    tee_sink tee = {&rw, sites};
+    nd_run_options ro = {threads, cli_progress_update, &prog, rw.f || sites ? tee_write : NULL,
+                         &tee};
     double t0 = cli_now();
     st = nd_session_run(s, &ro, &err);
     double wall = cli_now() - t0;
@@ -271,6 +338,7 @@ int cli_simulate(int argc, char **argv)
         }
     }
     if ((st = nd_outcome_set_create(s, &outcomes, &err))) goto fail;
+    if (sites && (st = run_sites(sites, s, threads, quiet, &err))) goto fail;
     nd_run_view view = {nd_session_scenario(s),
                         nd_session_face(s),
                         nd_session_skin(s),
@@ -278,19 +346,22 @@ int cli_simulate(int argc, char **argv)
                         nd_session_threads(s),
                         wall,
                         outcomes,
-                        s};
+                        s,
+                        sites};
     if ((st = nd_report_write_all(&view, nd_rundir_path(rd), &err))) goto fail;
     if ((st = nd_rundir_commit(rd, &err))) {
         rd = NULL;
         goto fail;
     }
     if (!quiet) print_summary(s, outcomes, sc.output.dir, wall);
+    nd_sites_free(sites);
     nd_outcome_set_free(outcomes);
     nd_session_free(s);
     return 0;
 fail:
     if (rw.f) fclose(rw.f);
     if (rd) nd_rundir_abort(rd);
+    nd_sites_free(sites);
     nd_outcome_set_free(outcomes);
     nd_session_free(s);
     return cli_fail(&err);

@@ -30,7 +30,7 @@ typedef struct {
     double bleed_p, bruise_p;
     double ery_half_dose, ery_tau_per_m, ery_tau_min, ery_visible, edema_gain;
     double ch_half_life, ch_ref_depth, ch_depth_exp, ch_dark_factor;
-    double ch_half_life_occluded, ch_diameter_ratio, ch_route_gain, ch_fill;
+    double ch_half_life_occluded, ch_diameter_ratio, ch_route_gain, ch_fill, ch_rate_factor;
     double fib_tau, c3_tau, remodel_tau, c3_share, c1_share, capacity, collagen_gain;
     double elastin_gain, elastin_tau, wound_radius;
     double pih_base, pih_light, pih_vi;

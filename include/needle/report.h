@@ -28,6 +28,7 @@ typedef struct {
     double wall_s; /* wall time of the simulation (not part of the results) */
     const struct nd_outcome_set *outcomes; /* the outcome models' read-outs; NULL: none */
     const struct nd_session *session;      /* the session, for its strokes; NULL: none */
+    const struct nd_sites *sites;          /* 3-D sample sites (tissue.csv); NULL: none */
 } nd_run_view;
 
 /* summary.json: per zone punctures_per_cm2, depth_mean_mm, depth_p95_mm,
@@ -45,6 +46,8 @@ nd_status nd_write_histograms_csv(const nd_run_view *run, FILE *out, nd_error *e
 /* strokes.csv: every stroke's zone, step, times, depths, numbing and pain
  * (needs session and outcomes). */
 nd_status nd_write_strokes_csv(const nd_run_view *run, FILE *out, nd_error *err);
+/* tissue.csv: every 3-D sample site's read-outs at the time course's times. */
+nd_status nd_write_tissue_csv(const nd_run_view *run, FILE *out, nd_error *err);
 
 /* timecourse.csv: the outcome models' time courses, one row per treated zone
  * and sample time (src/report/timecourse_csv.c; see needle/outcome.h). */

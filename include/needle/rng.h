@@ -24,6 +24,7 @@ enum {
     ND_STREAM_STROKE = 3, /* a = zone, b = stroke: the hand on that stroke (jitter, speed, force) */
     ND_STREAM_PASS = 4,   /* a = zone, b = pass: where the pass's pattern of strokes starts */
     ND_STREAM_STRIKE = 5, /* a = zone, b = stroke: every needle event of that stroke */
+    ND_STREAM_SITE = 6,   /* a = zone, b = site: where a 3-D sample site lies */
 };
 
 typedef struct nd_rng {

@@ -129,6 +129,7 @@ typedef struct {
     char dir[ND_PATH_MAX]; /* run folder */
     double grid_m;         /* field cell size */
     int raw_punctures;     /* write punctures.csv */
+    int tissue_sites;      /* 3-D sample sites per zone (tissue.csv); 0: none */
 } nd_output;
 
 typedef struct nd_scenario {

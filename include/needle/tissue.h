@@ -11,7 +11,8 @@
  *               surface concentration C0: the concentration of the vehicle it
  *               would be in equilibrium with (tissue holds partition x this)
  *   blood       extravasated blood, volume fraction of the voxel
- *   signal      an inflammatory signal (1 = a freshly damaged voxel)
+ *   signal      the wound signal (1 = a freshly wounded voxel: damaged, or in
+ *               the dermis within the wound radius of a new channel)
  *   fibroblast  fibroblast activity above baseline (relative)
  *   openness    channel openness, 0 (sealed or no channel) .. 1 (fully open)
  *   collagen1, collagen3, elastin   above baseline (relative)
@@ -20,7 +21,8 @@
  * corneum is the barrier; an open channel is a fast path whose diffusivity
  * grows with its openness) and follows linear first-order kinetics per layer:
  * clearance by dermal blood flow, closure of channels, the chain from blood and
- * damage to signal, fibroblasts and matrix.  A surface concentration can be
+ * damage to signal, fibroblasts and matrix (the lumped healing model's time
+ * constants, docs/model.md 9.5).  A surface concentration can be
  * held on the top face (a cream on the skin) and removed; every other face is
  * no-flux, or the lateral faces periodic.
  *
@@ -37,6 +39,7 @@
 #include <stdint.h>
 
 #include "needle/data.h"
+#include "needle/field.h"
 #include "needle/skin.h"
 #include "needle/status.h"
 
@@ -85,6 +88,12 @@ typedef struct {
      * changes it); the occluded value is carried for callers. */
     double closure_half_life_s;
     double closure_half_life_occluded_s;
+    /* Agent concentration (share of the cream's C0) that blocks pain: the
+     * depth of analgesia is where the agent reaches it. */
+    double analgesic_threshold;
+    /* A puncture into the dermis sets the wound signal to 1 in the dermis
+     * within this distance of its channel (0: only in the channel). */
+    double wound_radius_m;
 } nd_tissue_params;
 
 /* data/tissue_parameters.csv with overrides (names of that table) applied;
@@ -92,6 +101,13 @@ typedef struct {
  * documented low..high range, is ND_ERR_INPUT. */
 nd_status nd_tissue_params_load(const nd_param_override *ov, int n, nd_tissue_params *out,
                                 nd_error *err);
+
+/* Set the healing chain (signal -> fibroblasts -> collagen III, collagen I,
+ * elastin in the dermis) and the wound radius from the lumped model's
+ * parameters: params is data/parameters.csv as loaded by nd_params_load
+ * (with a scenario's overrides), or NULL for the table as it stands.
+ * nd_tissue_params_load calls it with NULL. */
+nd_status nd_tissue_params_healing(const nd_table *params, nd_tissue_params *p, nd_error *err);
 
 /* How the solver steps. */
 typedef struct {
@@ -141,7 +157,8 @@ typedef struct {
 } nd_tissue_puncture;
 
 /* Open the channels (openness = share of each voxel inside the channel, the
- * larger of that and what it was), and leave blood and signal in them. */
+ * larger of that and what it was), leave blood and signal in them, and set
+ * the wound signal to 1 in the dermis within the wound radius of each. */
 nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int n, nd_error *err);
 
 /* Hold species at c0 on the top face (on = 1: a cream applied), or return that
@@ -173,8 +190,14 @@ double nd_tissue_depth_above(const nd_tissue *t, int species, double threshold, 
                              double y_m);
 /* The same on the laterally averaged profile. */
 double nd_tissue_mean_depth_above(const nd_tissue *t, int species, double threshold);
+/* Median over the volume's columns of nd_tissue_depth_above: the depth that
+ * half the points of the surface are covered to. */
+double nd_tissue_median_depth_above(const nd_tissue *t, int species, double threshold);
 /* Laterally averaged profile: nz values, top first. */
 void nd_tissue_mean_profile(const nd_tissue *t, int species, double *out);
+/* Mean of a species over the papillary and reticular dermis (each voxel
+ * weighted by its share of dermis); 0 when the volume has no dermis. */
+double nd_tissue_dermal_mean(const nd_tissue *t, int species);
 
 /* Open-channel fraction: summed openness over summed openness at puncture
  * (1 just after a puncture, falling as channels close; 0 with no channel). */
@@ -193,6 +216,98 @@ typedef struct {
 } nd_tissue_stats;
 
 void nd_tissue_stats_get(const nd_tissue *t, nd_tissue_stats *out);
+
+/*
+ * Sample sites: one micro-volume of a zone run through a whole series, from
+ * the first cream to the end of follow-up, with the punctures that fell in
+ * it (src/tissue/tissue_site.c, docs/model.md 8.3).
+ *
+ * The window is a square of the zone (x0, y0 its lower corner on the face
+ * map, width its side) with periodic sides: it stands for a zone whose
+ * punctures are spread alike, so what leaves one side enters the other and a
+ * wound near an edge reaches across it.  Its depth reaches into the fat.
+ */
+typedef enum {
+    ND_SITE_TOPICAL_ON,    /* a cream or serum goes on: the agent is held at c0 on the surface */
+    ND_SITE_TOPICAL_OFF,   /* wiped off */
+    ND_SITE_OCCLUSION_ON,  /* a dressing: channels close at the occluded half-life */
+    ND_SITE_OCCLUSION_OFF, /* open to the air again */
+    ND_SITE_EVENT_KINDS
+} nd_site_event_kind;
+
+typedef struct {
+    double t_s; /* from the start of the series */
+    nd_site_event_kind kind;
+    double c0; /* ND_SITE_TOPICAL_ON: concentration in the unit of the calibrated cream (EMLA) */
+} nd_site_event;
+
+typedef struct {
+    double t_s;        /* from the start of the series */
+    double x_m, y_m;   /* on the face map, inside the window */
+    double depth_m;    /* depth reached */
+    double diameter_m; /* channel diameter */
+} nd_site_puncture;
+
+typedef struct {
+    nd_layer_bounds bounds; /* the site's layers */
+    double x0_m, y0_m, width_m;
+    double voxel_m;                      /* 0: 20 um */
+    double depth_m;                      /* 0: 0.3 mm below the reticular dermis */
+    double closure_half_life_s;          /* 0: the parameters' open half-life */
+    double closure_half_life_occluded_s; /* 0: the parameters' occluded half-life */
+    int threads;                         /* 0: 1 (sites are run side by side) */
+    double rtol;                         /* 0: 1e-2 (the read-outs are window means) */
+} nd_site_spec;
+
+/* The state of a site at one sample time. */
+typedef struct {
+    double time_s;
+    /* Depth of analgesia: the median over the window's columns of the depth
+     * where the agent is at or above the analgesic threshold (capped at the
+     * volume's depth). */
+    double analgesia_depth_m;
+    double open_fraction; /* nd_tissue_open_fraction */
+    double blood_m3;      /* extravasated blood in the window (volume) */
+    double signal_mean;   /* wound signal, dermal mean */
+    double collagen1_rel, collagen3_rel, elastin_rel; /* dermal means, 1 = baseline */
+} nd_site_sample;
+
+/* Run a site: punctures (any order) and events (any order; at one time, in
+ * the order given) happen at their exact times, and each of the n_times
+ * sample times (ascending, from 0) is read after whatever happens at that
+ * time.  Steps are adaptive, so one call covers seconds to months.  stats
+ * (may be NULL) receives the solver's counts.  Bit-identical for any number
+ * of threads. */
+nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec,
+                             const nd_site_puncture *pu, long n_pu, const nd_site_event *ev,
+                             int n_ev, const double *times, int n_times, nd_site_sample *out,
+                             nd_tissue_stats *stats, nd_error *err);
+
+/* A collector of the punctures that fall in given windows: hand
+ * nd_site_collect and the collector to a run as its puncture sink (strikes.h,
+ * nd_run_options.raw), then read each window's punctures for
+ * nd_tissue_site_run.  Memory is bounded: a window keeps at most cap
+ * punctures (the first ones) and counts the rest. */
+typedef struct {
+    int zone; /* punctures of this zone only; -1: any */
+    double x0_m, y0_m, width_m;
+    double channel_diameter_m; /* given to each puncture kept */
+} nd_site_window;
+
+typedef struct nd_site_collector nd_site_collector;
+
+nd_status nd_site_collector_create(const nd_site_window *w, int n, long cap,
+                                   nd_site_collector **out, nd_error *err);
+void nd_site_collector_free(nd_site_collector *c);
+/* Added to each puncture's session time from now on: the start of the
+ * session in the series. */
+void nd_site_collector_set_offset(nd_site_collector *c, double t_offset_s);
+/* An nd_puncture_sink: user is the collector.  Events that did not pierce
+ * (depth 0) are not kept. */
+void nd_site_collect(void *user, const nd_puncture *p, long n);
+/* Window w's punctures: *n kept, *dropped beyond the cap (either may be NULL). */
+const nd_site_puncture *nd_site_collector_punctures(const nd_site_collector *c, int w, long *n,
+                                                    long *dropped);
 
 #ifdef __cplusplus
 }

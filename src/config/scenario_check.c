@@ -272,6 +272,7 @@ nd_status nd_scenario_check(const nd_scenario *sc, const nd_scenario_map *map, n
     if ((st = nd_steps_check(sc, map, err))) return st;
     if (!is_terminated(sc->output.dir, sizeof sc->output.dir) || !sc->output.dir[0])
         return fail(&c, ND_F_DIR, -1, ND_F_COUNT, "must be a non-empty path");
+    if ((st = check_range(&c, ND_F_TISSUE_SITES, -1, sc))) return st;
     return check_range(&c, ND_F_GRID, -1, sc);
 }
 

@@ -101,6 +101,10 @@ const nd_field_spec nd_fields[ND_F_COUNT] = {
     [ND_F_GRID] = {"grid_mm", ND_SEC_OUTPUT, ND_FT_REAL, "mm", 1e-3, 0.25, 5, ND_KINDS_ALL, NULL,
                    SC(output.grid_m)},
     [ND_F_RAW] = {"raw_punctures", ND_SEC_OUTPUT, ND_FT_OTHER, "", 1, 0, 0, ND_KINDS_ALL, NULL, 0},
+    /* Each site is a 3-D run through the whole series: a few per zone tell
+     * the spread within it; more is a cohort study's job. */
+    [ND_F_TISSUE_SITES] = {"tissue_sites", ND_SEC_OUTPUT, ND_FT_INT, "", 1, 0, 4, ND_KINDS_ALL,
+                           NULL, SC(output.tissue_sites)},
 };
 
 const char *nd_section_path(nd_section sec)

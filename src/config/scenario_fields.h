@@ -63,6 +63,7 @@ typedef enum {
     ND_F_DIR,
     ND_F_GRID,
     ND_F_RAW,
+    ND_F_TISSUE_SITES,
     ND_F_COUNT
 } nd_field;
 

@@ -240,9 +240,10 @@ static nd_status read_output(nd_loader *L, const nd_ynode *root, nd_loc root_loc
     snprintf(o->dir, sizeof o->dir, "out/%s", stem);
     o->grid_m = 1e-3;
     o->raw_punctures = 0;
+    o->tissue_sites = 0;
     const nd_ynode *m;
     nd_status st = nd_load_section(L, root, root_loc, "", "output", ND_SEC_OUTPUT, 0,
-                                   "dir, grid_mm and raw_punctures", &m);
+                                   "dir, grid_mm, raw_punctures and tissue_sites", &m);
     if (st || !m) return st;
     const char *keys[ND_F_COUNT + 8];
     nd_section_keys(ND_SEC_OUTPUT, NULL, keys);
@@ -256,6 +257,9 @@ static nd_status read_output(nd_loader *L, const nd_ynode *root, nd_loc root_loc
         return st;
     if ((v = field_node(L, m, ND_F_RAW)) &&
         (st = nd_yread_bool(&L->r, v, "output.raw_punctures", &o->raw_punctures)))
+        return st;
+    if ((v = field_node(L, m, ND_F_TISSUE_SITES)) &&
+        (st = nd_load_field(L, ND_F_TISSUE_SITES, v, "output.tissue_sites", L->sc)))
         return st;
     return ND_OK;
 }

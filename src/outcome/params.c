@@ -38,6 +38,7 @@ nd_status nd_outcome_params_load(const nd_table *params, nd_param_column col, nd
         P("channel_diameter_ratio", ch_diameter_ratio),
         P("channel_route_gain_per_s", ch_route_gain),
         P("channel_fill", ch_fill),
+        P("channel_rate_factor", ch_rate_factor),
         P("healing_fibroblast_tau_s", fib_tau),
         P("collagen3_tau_s", c3_tau),
         P("collagen_remodel_tau_s", remodel_tau),

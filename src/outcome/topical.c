@@ -14,8 +14,10 @@
  * with phi the open channel area per skin area (each needling's channels
  * closing with their half-life, slower under a dressing), and the front
  * starts when b reaches 1.  The share of the load that came through the
- * channels starts the front that much deeper: at the fraction of the
- * channels' depth the product fills.  A product that cannot cross the
+ * channels starts the front that much deeper, at a fraction of the
+ * channels' depth, and that front runs faster than the intact one (it is fed
+ * the product's full strength, not what the barrier lets through): both
+ * calibrated on the 3-D solver.  A product that cannot cross the
  * intact barrier (lag infinite) goes in through the channels only, and not at
  * all without them. */
 #include <math.h>
@@ -146,7 +148,9 @@ static double front_while_on(const nd_outcome_params *p, const nd_topical_agent 
     }
     double d_intact = b_intact >= 1.0 ? a->rate * sqrt(exposure_intact) : 0.0;
     if (b_channel < 1.0) return d_intact;
-    double reach = a->rate * sqrt(exposure_channel);
+    /* Fed through the channels, the front sees the product's full strength
+     * rather than what the barrier lets through, and runs faster. */
+    double reach = p->ch_rate_factor * a->rate * sqrt(exposure_channel);
     double d_channel = fmax(p->ch_fill * start_depth + reach, d_intact);
     double cover = 1.0 - exp(-M_PI * rho_max * reach * reach);
     return cover * d_channel + (1.0 - cover) * d_intact;

@@ -75,6 +75,8 @@ nd_status nd_report_write_all(const nd_run_view *run, const char *dir, nd_error 
     if (run->outcomes && run->session &&
         (s = write_file(run, dir, "strokes.csv", nd_write_strokes_csv, err)) != ND_OK)
         return s;
+    if (run->sites && (s = write_file(run, dir, "tissue.csv", nd_write_tissue_csv, err)) != ND_OK)
+        return s;
     /* The report is drawn from the same run data `needle report` reads back
      * from these files, so the two draw the same page. */
     nd_rundata *rd;

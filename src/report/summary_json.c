@@ -187,6 +187,7 @@ static void write_scenario(nd_json *j, const nd_scenario *sc)
     nd_json_kv_string(j, "dir", sc->output.dir);
     echo(j, "grid_mm", sc->output.grid_m * 1e3);
     nd_json_kv_bool(j, "raw_punctures", sc->output.raw_punctures);
+    nd_json_kv_int(j, "tissue_sites", sc->output.tissue_sites);
     nd_json_end_object(j);
     /* Overridden model parameters, in data/parameters.csv units. */
     nd_json_key(j, "model_parameters");

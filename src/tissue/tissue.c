@@ -122,6 +122,9 @@ static nd_status check_params(const nd_tissue_params *p, nd_error *err)
         if (p->diffusivity_m2_s[s][l] != 0.0)
             return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "openness",
                                "openness does not diffuse");
+    if (!finite_nonneg(p->analgesic_threshold) || !finite_nonneg(p->wound_radius_m))
+        return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "analgesic_threshold",
+                           "analgesic threshold and wound radius must be finite and >= 0");
     if (!(p->closure_half_life_s > 0.0))
         return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "closure_half_life_s",
                            "channel closure half-life must be > 0");
@@ -176,6 +179,7 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     t->p = *p;
     t->o = *o;
     t->threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    t->recheck = 1;
     t->dt_next = o->fixed_dt_s > 0.0 ? o->fixed_dt_s : o->dt_initial_s;
     const int nx = t->nx, ny = t->ny, nz = t->nz;
 
@@ -188,8 +192,9 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
         double dmax = p->channel_diffusivity_m2_s[s];
         for (int l = 0; l < NL; l++)
             if (p->diffusivity_m2_s[s][l] > dmax) dmax = p->diffusivity_m2_s[s][l];
-        t->diffuses[s] = dmax > 0.0;
-        if (t->diffuses[s]) ok &= (t->dinc[s] = dalloc(t->n)) != NULL;
+        t->moves[s] = t->diffuses[s] = dmax > 0.0;
+        t->active[s] = 1;
+        if (t->moves[s]) ok &= (t->dinc[s] = dalloc(t->n)) != NULL;
     }
     /* Per-thread scratch: the plane pass needs factors, line rows and a
      * stash of lines (or the kinetics rows); the slab pass line rows and a
@@ -243,13 +248,14 @@ int nd_tissue_layer(const nd_tissue *t, int k)
 static void restart(nd_tissue *t)
 {
     if (!(t->o.fixed_dt_s > 0.0)) t->dt_next = t->o.dt_initial_s;
+    t->recheck = 1;
 }
 
 nd_status nd_tissue_set_surface(nd_tissue *t, int species, int on, double c0, nd_error *err)
 {
     if (species < 0 || species >= NS)
         return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "species", "no species %d", species);
-    if (on && !t->diffuses[species])
+    if (on && !t->moves[species])
         return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, species_names[species],
                            "a species that does not diffuse cannot be held at the surface");
     if (on && !finite_nonneg(c0))

@@ -72,8 +72,14 @@ struct nd_tissue {
                       half of level k */
     int8_t *layer; /* nz: layer at the centre of level k */
 
-    int diffuses[NS]; /* moves (some diffusivity > 0) */
-    int reacts[NS];   /* has kinetics (a nonzero row in some layer) */
+    int moves[NS];  /* some diffusivity > 0 */
+    int reacts[NS]; /* has kinetics (a nonzero row in some layer) */
+    /* Live in the current run: a species that is zero everywhere, not held
+     * at the surface and fed by no live species stays zero, and is skipped
+     * (nd_tissue_run_to works this out whenever recheck is set). */
+    int active[NS];
+    int diffuses[NS]; /* moves and active */
+    int recheck;
     nd_tissue_coef coef[NS];
     double rate[NL][NS][NS]; /* params.rate_per_s with the closure rate */
 
@@ -159,10 +165,11 @@ static inline double *nd_tissue_scratch(const nd_tissue *t, int thread)
     return t->scratch + (size_t)thread * t->scratch_len;
 }
 
-/* Stepped: diffuses or reacts.  Species neither are constant and never touched. */
+/* Stepped: live, and diffuses or reacts.  Other species are constant and
+ * never touched. */
 static inline int nd_tissue_stepped(const nd_tissue *t, int s)
 {
-    return t->diffuses[s] || t->reacts[s];
+    return t->active[s] && (t->moves[s] || t->reacts[s]);
 }
 
 #endif

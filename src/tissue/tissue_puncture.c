@@ -8,7 +8,17 @@
  * area-weighted mean of channel and tissue, which is right for flux along the
  * channel.  The same share of the voxel's layers sets what the damage leaves
  * behind: blood where the layer has vessels, signal where it is alive.
- * Lines that cross a channel are marked, to be solved voxel by voxel. */
+ * Lines that cross a channel are marked, to be solved voxel by voxel.
+ *
+ * The wound reaches further than the channel: its growth factors (TGF-beta,
+ * Aust 2010) recruit fibroblasts within a radius r of it (the lumped model's
+ * wound_radius_m, docs/model.md 9.5).  So a puncture that reaches the dermis
+ * sets the signal to 1 in every dermal voxel whose centre lies within r of
+ * the channel (its axis from the surface to the tip): set, not added, as the
+ * lumped stimulus is the share of the zone within r of some channel, however
+ * many.  The dermal mean of that signal, and so of the fibroblast activity it
+ * drives, is the lumped stimulus 1 - exp(-density pi r^2) for channels
+ * spread at random through the whole dermis. */
 #include <math.h>
 #include <stdio.h>
 
@@ -32,6 +42,12 @@ static double areal_share(const nd_tissue *t, int i, int j, double x, double y, 
         }
     }
     return (double)in / (SUB * SUB);
+}
+
+/* Level k's centre lies in the papillary or reticular dermis. */
+static int dermal_level(const nd_tissue *t, int k)
+{
+    return t->layer[k] == ND_LAYER_PAPILLARY || t->layer[k] == ND_LAYER_RETICULAR;
 }
 
 static void mark_lines(nd_tissue *t, int i, int j, int k)
@@ -58,9 +74,40 @@ static void open_column(nd_tissue *t, int i, int j, double share, double depth)
         if (cap > o[v]) o[v] = cap;
         if (cap > t->chan[v]) t->chan[v] = cap;
         blood[v] += share * b;
-        sig[v] += share * s;
+        if (!dermal_level(t, k)) sig[v] += share * s; /* the dermis: wound() */
         mark_lines(t, i, j, k);
     }
+}
+
+/* Set the signal to 1 in dermal voxels within r of the channel at (x, y) down
+ * to depth; periodic sides measure to the nearest image. */
+static void wound(nd_tissue *t, double x, double y, double depth, double r)
+{
+    const double h = t->h, wx = t->nx * h, wy = t->ny * h;
+    double *sig = t->u[ND_TISSUE_SIGNAL];
+    int i0 = (int)floor((x - r) / h), i1 = (int)floor((x + r) / h);
+    int j0 = (int)floor((y - r) / h), j1 = (int)floor((y + r) / h);
+    if (t->o.periodic) {
+        if (i1 - i0 >= t->nx) i0 = 0, i1 = t->nx - 1;
+        if (j1 - j0 >= t->ny) j0 = 0, j1 = t->ny - 1;
+    } else {
+        i0 = i0 < 0 ? 0 : i0, j0 = j0 < 0 ? 0 : j0;
+        i1 = i1 >= t->nx ? t->nx - 1 : i1, j1 = j1 >= t->ny ? t->ny - 1 : j1;
+    }
+    for (int jj = j0; jj <= j1; jj++)
+        for (int ii = i0; ii <= i1; ii++) {
+            int i = ((ii % t->nx) + t->nx) % t->nx, j = ((jj % t->ny) + t->ny) % t->ny;
+            double dx = (i + 0.5) * h - x, dy = (j + 0.5) * h - y;
+            if (t->o.periodic) dx -= wx * nearbyint(dx / wx), dy -= wy * nearbyint(dy / wy);
+            double lat2 = dx * dx + dy * dy;
+            if (lat2 > r * r) continue;
+            for (int k = 0; k < t->nz; k++) {
+                double zc = (k + 0.5) * h, dz = zc > depth ? zc - depth : 0.0;
+                if (lat2 + dz * dz > r * r) break;
+                size_t v = (size_t)i + (size_t)t->nx * ((size_t)j + (size_t)t->ny * k);
+                if (dermal_level(t, k) && sig[v] < 1.0) sig[v] = 1.0;
+            }
+        }
 }
 
 nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int n, nd_error *err)
@@ -96,7 +143,10 @@ nd_status nd_tissue_puncture_add(nd_tissue *t, const nd_tissue_puncture *p, int 
                 double share = areal_share(t, i, j, x, y, r);
                 if (share > 0.0) open_column(t, i, j, share, p[q].depth_m);
             }
+        if (p[q].depth_m > t->bounds.bottom_m[ND_LAYER_EPIDERMIS])
+            wound(t, x, y, p[q].depth_m, fmax(t->p.wound_radius_m, r));
     }
     if (!(t->o.fixed_dt_s > 0.0)) t->dt_next = t->o.dt_initial_s;
+    t->recheck = 1;
     return ND_OK;
 }

@@ -114,3 +114,39 @@ double nd_tissue_mean_depth_above(const nd_tissue *t, int species, double thresh
     free(prof);
     return d;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double nd_tissue_median_depth_above(const nd_tissue *t, int species, double threshold)
+{
+    if (species < 0 || species >= NS) return NAN;
+    double *d = malloc(sizeof(double) * t->plane);
+    if (!d) return NAN;
+    for (size_t c = 0; c < t->plane; c++)
+        d[c] = crossing(t, species, t->u[species] + c, t->plane, threshold);
+    qsort(d, t->plane, sizeof *d, cmp_double);
+    size_t m = t->plane / 2;
+    double med = t->plane % 2 ? d[m] : 0.5 * (d[m - 1] + d[m]);
+    free(d);
+    return med;
+}
+
+double nd_tissue_dermal_mean(const nd_tissue *t, int species)
+{
+    if (species < 0 || species >= NS) return NAN;
+    double *prof = malloc(sizeof(double) * (size_t)t->nz);
+    if (!prof) return NAN;
+    nd_tissue_mean_profile(t, species, prof);
+    double sum = 0.0, w = 0.0;
+    for (int k = 0; k < t->nz; k++) {
+        double f = t->frac[k * NL + ND_LAYER_PAPILLARY] + t->frac[k * NL + ND_LAYER_RETICULAR];
+        sum += f * prof[k];
+        w += f;
+    }
+    free(prof);
+    return w > 0.0 ? sum / w : 0.0;
+}

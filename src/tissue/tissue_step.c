@@ -87,6 +87,35 @@ static nd_status buffers(nd_tissue *t, nd_error *err)
     return ND_OK;
 }
 
+/* Which species are live: held at the surface, or nonzero somewhere, or fed
+ * through the kinetics by a live species.  A species that is none of these
+ * stays exactly zero, so skipping it changes no bit of the others.  The
+ * scan is one read of each array, done only after an outside change (a
+ * puncture, a surface set, new data, new kinetics). */
+static void liveness(nd_tissue *t)
+{
+    for (int s = 0; s < NS; s++) {
+        int on = t->surface_on[s];
+        const double *u = t->u[s];
+        for (size_t v = 0; !on && v < t->n; v++) on = u[v] != 0.0;
+        t->active[s] = on;
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int s = 0; s < NS; s++) {
+            if (t->active[s]) continue;
+            for (int k = 0; k < t->nz && !t->active[s]; k++)
+                for (int f = 0; f < NS; f++)
+                    if (f != s && t->active[f] && t->mk[((size_t)k * NS + s) * NS + f] != 0.0) {
+                        t->active[s] = changed = 1;
+                        break;
+                    }
+        }
+    }
+    for (int s = 0; s < NS; s++) t->diffuses[s] = t->moves[s] && t->active[s];
+    t->recheck = 0;
+}
+
 nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
 {
     if (!(isfinite(t_end_s) && t_end_s >= t->time))
@@ -94,6 +123,7 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
                            "cannot run to %g s: the volume is already at %g s", t_end_s, t->time);
     const int fixed = t->o.fixed_dt_s > 0.0, plain = fixed && t->o.order == 1;
     nd_status st;
+    if (t->recheck) liveness(t);
     if (!plain && (st = buffers(t, err))) return st;
     int nstep = 0, ndiff = 0;
     for (int s = 0; s < NS; s++) {
@@ -101,8 +131,11 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
         ndiff += t->diffuses[s];
     }
     double *e1 = t->prop, *e2 = t->prop + (size_t)t->nz * NS * NS;
+    /* Nothing that moves is live: the step is the exact propagator of the
+     * kinetics for any length, so one step goes to the end. */
+    const int exact = !fixed && ndiff == 0;
     while (t->time < t_end_s) {
-        double remain = t_end_s - t->time, dt = t->dt_next;
+        double remain = t_end_s - t->time, dt = exact ? remain : t->dt_next;
         if (t->o.dt_max_s > 0.0 && dt > t->o.dt_max_s) dt = t->o.dt_max_s;
         int last = dt >= remain - 1e-9 * dt;
         if (last) dt = remain;
@@ -148,7 +181,7 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
         t->stats.voxel_updates += (uint64_t)nstep * t->n;
         t->stats.diffusing_updates += (uint64_t)ndiff * t->n;
         t->stats.dt_last_s = dt;
-        if (!fixed) {
+        if (!fixed && !exact) { /* an exact step says nothing of the next */
             double next = dt * grow;
             /* A step cut short to land on t_end says little about the next. */
             t->dt_next = last && dt < t->dt_next && next < t->dt_next ? t->dt_next : next;

@@ -139,7 +139,8 @@ static int run_setup(void **state)
                      1,
                      0,
                      r->outcomes,
-                     r->session};
+                     r->session,
+                     NULL};
     r->view = v;
     r->dir = make_tmp();
     assert_int_equal(nd_report_write_all(&r->view, r->dir, &e), ND_OK);

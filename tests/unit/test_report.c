@@ -476,7 +476,7 @@ static void tables_count_punctures(void **state)
     nd_field_note_time(field, ND_ZONE_FOREHEAD, 1.0, 1.4);
     nd_field_note_time(field, ND_ZONE_CHIN, 9.0, 9.5);
 
-    nd_run_view run = {&sc, face, NULL, field, 7, 123.0, NULL, NULL};
+    nd_run_view run = {&sc, face, NULL, field, 7, 123.0, NULL, NULL, NULL};
     memout m;
 
     mem_open(&m);
@@ -656,7 +656,7 @@ static void full_face_figures(void **state)
             nd_field_add(field, buf, n < 64 ? n : 64);
         }
     }
-    nd_run_view run = {&sc, face, NULL, field, 1, 0, NULL, NULL};
+    nd_run_view run = {&sc, face, NULL, field, 1, 0, NULL, NULL, NULL};
     const char *keep = getenv("ND_TEST_FIGURES");
     char *dir = keep ? NULL : make_tmp();
     const char *out = keep ? keep : dir;

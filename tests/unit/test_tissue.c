@@ -33,10 +33,10 @@ static void parameters_load_and_refuse_bad_overrides(void **state)
     nd_tissue_params p;
     nd_error e;
     assert_int_equal(nd_tissue_params_load(NULL, 0, &p, &e), ND_OK);
-    /* The stratum corneum is the barrier: orders of magnitude below viable tissue. */
+    /* The stratum corneum is the barrier: more than 100 times below viable tissue. */
     double sc = p.partition[ND_TISSUE_AGENT][ND_LAYER_SC] * p.diffusivity_m2_s[0][ND_LAYER_SC];
     double epi = p.diffusivity_m2_s[ND_TISSUE_AGENT][ND_LAYER_EPIDERMIS];
-    assert_true(sc < 1e-3 * epi);
+    assert_true(sc < 1e-2 * epi);
     assert_true(p.channel_diffusivity_m2_s[ND_TISSUE_AGENT] > epi);
     /* Clearance only where there is blood flow. */
     assert_true(p.rate_per_s[ND_LAYER_EPIDERMIS][0][0] == 0.0);
@@ -85,7 +85,7 @@ static void table_rows_are_sourced_and_documented(void **state)
         assert_int_equal(nd_table_number(t, r, "high", &hi, &e), ND_OK);
         if (!(lo <= v && v <= hi)) fail_msg("%s = %g outside %g..%g", name, v, lo, hi);
         assert_true(!strcmp(basis, "measured") || !strcmp(basis, "derived") ||
-                    !strcmp(basis, "assumption"));
+                    !strcmp(basis, "assumption") || !strcmp(basis, "calibration"));
         assert_true(strlen(nd_table_cell(t, r, nd_table_column(t, "source"))) > 10);
         if (doc) {
             char row[128];
