@@ -130,6 +130,8 @@ typedef struct {
     double grid_m;         /* field cell size */
     int raw_punctures;     /* write punctures.csv */
     int tissue_sites;      /* 3-D sample sites per zone (tissue.csv); 0: none */
+    double tissue_voxel_m; /* their voxel edge */
+    double tissue_width_m; /* their window's side */
 } nd_output;
 
 typedef struct nd_scenario {

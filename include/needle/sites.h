@@ -28,7 +28,8 @@ extern "C" {
 
 typedef struct nd_sites nd_sites;
 
-/* per_zone windows (1 mm square) in each zone the session treats, placed at
+/* per_zone square windows (output.tissue_width_mm, voxels of
+ * output.tissue_voxel_um) in each zone the session treats, placed at
  * seeded random spots wholly inside the zone. */
 nd_status nd_sites_create(const nd_session *s, int per_zone, nd_sites **out, nd_error *err);
 void nd_sites_free(nd_sites *st);

@@ -273,6 +273,8 @@ nd_status nd_scenario_check(const nd_scenario *sc, const nd_scenario_map *map, n
     if (!is_terminated(sc->output.dir, sizeof sc->output.dir) || !sc->output.dir[0])
         return fail(&c, ND_F_DIR, -1, ND_F_COUNT, "must be a non-empty path");
     if ((st = check_range(&c, ND_F_TISSUE_SITES, -1, sc))) return st;
+    if ((st = check_range(&c, ND_F_TISSUE_VOXEL, -1, sc))) return st;
+    if ((st = check_range(&c, ND_F_TISSUE_WIDTH, -1, sc))) return st;
     return check_range(&c, ND_F_GRID, -1, sc);
 }
 

@@ -105,6 +105,13 @@ const nd_field_spec nd_fields[ND_F_COUNT] = {
      * the spread within it; more is a cohort study's job. */
     [ND_F_TISSUE_SITES] = {"tissue_sites", ND_SEC_OUTPUT, ND_FT_INT, "", 1, 0, 4, ND_KINDS_ALL,
                            NULL, SC(output.tissue_sites)},
+    /* 10-20 um resolves a channel (35 um wide) and the epidermis; coarser
+     * voxels are faster and move the calibrated depth of analgesia a little
+     * (docs/model.md 8). */
+    [ND_F_TISSUE_VOXEL] = {"tissue_voxel_um", ND_SEC_OUTPUT, ND_FT_REAL, "um", 1e-6, 10, 50,
+                           ND_KINDS_ALL, NULL, SC(output.tissue_voxel_m)},
+    [ND_F_TISSUE_WIDTH] = {"tissue_width_mm", ND_SEC_OUTPUT, ND_FT_REAL, "mm", 1e-3, 0.5, 4,
+                           ND_KINDS_ALL, NULL, SC(output.tissue_width_m)},
 };
 
 const char *nd_section_path(nd_section sec)

@@ -64,6 +64,8 @@ typedef enum {
     ND_F_GRID,
     ND_F_RAW,
     ND_F_TISSUE_SITES,
+    ND_F_TISSUE_VOXEL,
+    ND_F_TISSUE_WIDTH,
     ND_F_COUNT
 } nd_field;
 

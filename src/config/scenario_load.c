@@ -241,9 +241,11 @@ static nd_status read_output(nd_loader *L, const nd_ynode *root, nd_loc root_loc
     o->grid_m = 1e-3;
     o->raw_punctures = 0;
     o->tissue_sites = 0;
+    o->tissue_voxel_m = 40e-6;
+    o->tissue_width_m = 1e-3;
     const nd_ynode *m;
     nd_status st = nd_load_section(L, root, root_loc, "", "output", ND_SEC_OUTPUT, 0,
-                                   "dir, grid_mm, raw_punctures and tissue_sites", &m);
+                                   "dir, grid_mm, raw_punctures and the tissue sites", &m);
     if (st || !m) return st;
     const char *keys[ND_F_COUNT + 8];
     nd_section_keys(ND_SEC_OUTPUT, NULL, keys);
@@ -260,6 +262,12 @@ static nd_status read_output(nd_loader *L, const nd_ynode *root, nd_loc root_loc
         return st;
     if ((v = field_node(L, m, ND_F_TISSUE_SITES)) &&
         (st = nd_load_field(L, ND_F_TISSUE_SITES, v, "output.tissue_sites", L->sc)))
+        return st;
+    if ((v = field_node(L, m, ND_F_TISSUE_VOXEL)) &&
+        (st = nd_load_field(L, ND_F_TISSUE_VOXEL, v, "output.tissue_voxel_um", L->sc)))
+        return st;
+    if ((v = field_node(L, m, ND_F_TISSUE_WIDTH)) &&
+        (st = nd_load_field(L, ND_F_TISSUE_WIDTH, v, "output.tissue_width_mm", L->sc)))
         return st;
     return ND_OK;
 }

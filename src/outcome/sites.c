@@ -1,6 +1,7 @@
 /* 3-D sample sites of a session; see include/needle/sites.h.
  *
- * A site is a 1 mm square window of a zone, wholly inside it, placed by the
+ * A site is a square window of a zone (output.tissue_width_mm, 1 mm by
+ * default, at output.tissue_voxel_um, 40 um), wholly inside it, placed by the
  * seeded stream (seed, ND_STREAM_SITE, zone, k), so the same scenario and
  * seed give the same sites.  Its punctures come from the run itself (the
  * collector is the run's puncture sink); its skin is the patient's at the
@@ -16,12 +17,8 @@
 #include "models.h"
 #include "needle/rng.h"
 
-#define SITE_WIDTH_M 1e-3
-/* 40 um voxels: a 90-day series takes seconds per site; at 20 um it takes two
- * minutes (the steps stay short around fresh channels), and the calibrated
- * depth of analgesia moves by a few per cent (docs/model.md 8). */
-#define SITE_VOXEL_M 40e-6
-/* A 1 mm window of a pen session holds a few thousand punctures; more would
+/* A 1 mm window of a pen session holds a hundred punctures, a 4 mm one a few
+ * thousand; more would
  * only repeat them. */
 #define SITE_CAP  20000
 #define MAX_TRIES 10000
@@ -95,13 +92,13 @@ nd_status nd_sites_create(const nd_session *s, int per_zone, nd_sites **out, nd_
         for (int k = 0; k < per_zone; k++) {
             nd_site_window *w = &st->win[st->n];
             w->zone = zone;
-            w->width_m = SITE_WIDTH_M;
+            w->width_m = sc->output.tissue_width_m;
             /* Channels are half as wide as the needle (Kalluri 2011). */
             w->channel_diameter_m = p.ch_diameter_ratio * sc->device.needle_diameter_m;
-            if (place(nd_session_face(s), zone, sc->seed, k, SITE_WIDTH_M, &w->x0_m, &w->y0_m)) {
+            if (place(nd_session_face(s), zone, sc->seed, k, w->width_m, &w->x0_m, &w->y0_m)) {
                 nd_sites_free(st);
                 return nd_error_set(err, ND_ERR_INPUT, "zone %s has no room for a %g mm site",
-                                    nd_zone_name(zone), SITE_WIDTH_M * 1e3);
+                                    nd_zone_name(zone), w->width_m * 1e3);
             }
             st->n++;
         }
@@ -229,7 +226,7 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
         nd_skin_bounds_at(nd_session_skin(s), w->zone, w->x0_m + 0.5 * w->width_m,
                           w->y0_m + 0.5 * w->width_m, &spec.bounds);
         spec.x0_m = w->x0_m, spec.y0_m = w->y0_m, spec.width_m = w->width_m;
-        spec.voxel_m = SITE_VOXEL_M;
+        spec.voxel_m = sc->output.tissue_voxel_m;
         /* The same closure as the lumped model's, for the zone's depth. */
         nd_outcome_input in;
         nd_outcome_input_from_field(nd_session_field(s), w->zone, &in);

@@ -188,6 +188,8 @@ static void write_scenario(nd_json *j, const nd_scenario *sc)
     echo(j, "grid_mm", sc->output.grid_m * 1e3);
     nd_json_kv_bool(j, "raw_punctures", sc->output.raw_punctures);
     nd_json_kv_int(j, "tissue_sites", sc->output.tissue_sites);
+    echo(j, "tissue_voxel_um", sc->output.tissue_voxel_m * 1e6);
+    echo(j, "tissue_width_mm", sc->output.tissue_width_m * 1e3);
     nd_json_end_object(j);
     /* Overridden model parameters, in data/parameters.csv units. */
     nd_json_key(j, "model_parameters");

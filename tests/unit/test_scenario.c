@@ -851,7 +851,8 @@ static void misspelt_keys_get_a_suggestion(void **state)
     /* nothing close: list what is allowed */
     y = PAT PEN PEN_ZONE "output: {colour: red}\n";
     expect_error(y, 6, "output.colour",
-                 "unknown key 'colour'; expected dir, grid_mm, raw_punctures or tissue_sites",
+                 "unknown key 'colour'; expected dir, grid_mm, raw_punctures, tissue_sites, "
+                 "tissue_voxel_um or tissue_width_mm",
                  NULL);
     /* a real key in the wrong place says where it goes */
     y = PAT PEN "protocol:\n  needle_length_mm: 1\n"
