@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tissue/tissue_internal.h"
 
@@ -26,13 +27,34 @@ void nd_tissue_options_default(nd_tissue_options *o)
     o->dt_min_s = 1e-9;
 }
 
-/* 64-byte aligned, zeroed doubles (a cache line, and room for any SIMD width). */
+/* 64-byte aligned doubles (a cache line, and room for any SIMD width).  A
+ * species array is read in x-z slabs, nx doubles every nx ny: at 100 x 100
+ * each row of a slab lies in a page of its own, so a slab of a few species
+ * spans more 4 kB pages than the TLB holds.  Arrays of 2 MB or more are
+ * therefore put on 2 MB boundaries and offered huge pages (where the kernel
+ * gives them only on request). */
+double *nd_tissue_alloc(size_t count, int zero)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t bytes = (count * sizeof(double) + 63) / 64 * 64;
+    if (bytes == 0) bytes = 64;
+    double *p;
+    if (bytes >= huge) {
+        bytes = (bytes + huge - 1) / huge * huge;
+        p = aligned_alloc(huge, bytes);
+#ifdef MADV_HUGEPAGE
+        if (p) madvise(p, bytes, MADV_HUGEPAGE); /* advice only: its failure changes nothing */
+#endif
+    } else {
+        p = aligned_alloc(64, bytes);
+    }
+    if (p && zero) memset(p, 0, bytes);
+    return p;
+}
+
 static double *dalloc(size_t count)
 {
-    size_t bytes = (count * sizeof(double) + 63) / 64 * 64;
-    double *p = aligned_alloc(64, bytes ? bytes : 64);
-    if (p) memset(p, 0, bytes);
-    return p;
+    return nd_tissue_alloc(count, 1);
 }
 
 void nd_tissue_free(nd_tissue *t)
@@ -55,6 +77,8 @@ void nd_tissue_free(nd_tissue *t)
     free(t->ygen);
     free(t->zgen);
     free(t->scratch);
+    free(t->batch);
+    free(t->yout);
     free(t->prop);
     free(t->mk);
     free(t->msame);
@@ -212,6 +236,15 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->ygen = calloc((size_t)nx * nz, 1)) != NULL;
     ok &= (t->zgen = calloc(t->plane, 1)) != NULL;
     ok &= (t->scratch = dalloc((size_t)t->threads * t->scratch_len)) != NULL;
+    /* Lines through channels, all those of a slab or plane together: their
+     * openness, rows, values and periodic correction (6 per voxel), the
+     * lines' levels or columns and per-line constants. */
+    size_t bvox = t->plane > (size_t)nx * nz ? t->plane : (size_t)nx * nz;
+    t->batch_len = (6 * bvox + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
+    ok &= (t->batch = dalloc((size_t)t->threads * t->batch_len)) != NULL;
+    int nmove = 0;
+    for (int s = 0; s < NS; s++) nmove += t->moves[s];
+    ok &= (t->yout = dalloc((size_t)t->threads * (nmove > 0 ? nmove : 1) * t->plane)) != NULL;
     ok &= (t->prop = dalloc(2 * (size_t)nz * NS * NS)) != NULL;
     ok &= (t->mk = dalloc((size_t)nz * NS * NS)) != NULL;
     ok &= (t->msame = calloc((size_t)nz, 1)) != NULL;

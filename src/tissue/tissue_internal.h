@@ -94,6 +94,9 @@ struct nd_tissue {
 
     double *scratch; /* threads x scratch_len */
     size_t scratch_len;
+    double *batch; /* threads x batch_len: lines through channels, solved together */
+    size_t batch_len;
+    double *yout; /* threads x (species that move) x plane: y-corrected increments */
 
     double *prop;     /* 2 x nz x NS x NS: phi1(M_k dt) for the step and the half step */
     double *mk;       /* nz x NS x NS: kinetics matrix per level */
@@ -104,6 +107,10 @@ struct nd_tissue {
 
     nd_tissue_stats stats;
 };
+
+/* tissue.c: count doubles, 64-byte aligned (2 MB aligned and offered huge
+ * pages from 2 MB up), zeroed when zero is set; free() releases them. */
+double *nd_tissue_alloc(size_t count, int zero);
 
 /* tissue_layers.c: what each depth level is made of, and the background
  * coefficients of every species. */
@@ -128,23 +135,28 @@ void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double 
 /* Solve one general system in place in b; work holds 3n doubles. */
 void nd_tri_solve(int n, const double *lo, const double *di, const double *up, int periodic,
                   double *b, double *work);
+/* nd_tri_solve of ng systems at once, row i of system g at [i * ng + g] of
+ * lo, di, up and x (the same bits).  di and up are overwritten with the
+ * factors; z (periodic only) holds n ng doubles, aux 3 ng. */
+void nd_tri_batch_solve(int n, int ng, const double *lo, double *di, double *up, int periodic,
+                        double *x, double *z, double *aux);
 
 /* tissue_lines.c: rows of I - dt A along one line. */
 double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, double ob);
-void nd_tissue_lateral_rows(const nd_tissue *t, int s, int k, int n, const double *o, size_t stride,
-                            double dt, double *lo, double *di, double *up);
 /* Rows of column o[k * stride]; returns the surface source of row 0 (dt/cap a c0). */
 double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
                              double *lo, double *di, double *up);
 /* Background column rows of species s, factored: lo, cp, im (nz each). */
 void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
                               double *im);
+/* Rows of I - dt A of ng lines along x or y at once (lines through channels),
+ * line g of level lev[g], its voxel i at [i * ng + g] of o and of the rows;
+ * cst holds 5 ng doubles. */
+void nd_tissue_lateral_batch_rows(const nd_tissue *t, int s, int n, int ng, const int *lev,
+                                  const double *o, double dt, double *lo, double *di, double *up,
+                                  double *cst);
 /* Background x-line factors of every diffusing species for a step of dt. */
 void nd_tissue_x_factors(nd_tissue *t, double dt);
-/* Solve (I - dt A) x = x along one lateral line through a channel (x
- * contiguous, openness o[i * ostride]); w holds 6n doubles. */
-void nd_tissue_lateral_solve(const nd_tissue *t, int s, int k, int n, double *x, const double *o,
-                             size_t ostride, double dt, double *w);
 /* out[i * ostride] += dt (A u)_i = -(lo u[i-1] + (di - 1) u[i] + up u[i+1]). */
 void nd_tissue_rows_apply(int n, const double *lo, const double *di, const double *up, int periodic,
                           const double *u, size_t ustride, double *out, size_t ostride);
@@ -163,6 +175,12 @@ double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *
 static inline double *nd_tissue_scratch(const nd_tissue *t, int thread)
 {
     return t->scratch + (size_t)thread * t->scratch_len;
+}
+
+/* Per-thread memory for the lines through channels. */
+static inline double *nd_tissue_batch(const nd_tissue *t, int thread)
+{
+    return t->batch + (size_t)thread * t->batch_len;
 }
 
 /* Stepped: live, and diffuses or reacts.  Other species are constant and

@@ -28,27 +28,6 @@ double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, doubl
     return harmonic(pl + oa * (c->pch - pl), pl + ob * (c->pch - pl)) / (t->h * t->h);
 }
 
-void nd_tissue_lateral_rows(const nd_tissue *t, int s, int k, int n, const double *o, size_t stride,
-                            double dt, double *lo, double *di, double *up)
-{
-    const nd_tissue_coef *c = &t->coef[s];
-    const double cap = c->cap[k];
-    const int per = t->o.periodic && n >= 3;
-    /* lo[i] holds the conductance of face i-1 | i first (lo[0]: the wrap face). */
-    for (int i = 1; i < n; i++)
-        lo[i] = nd_tissue_lateral_face(t, s, k, o[(size_t)(i - 1) * stride], o[(size_t)i * stride]);
-    double gwrap = per ? nd_tissue_lateral_face(t, s, k, o[(size_t)(n - 1) * stride], o[0]) : 0.0;
-    lo[0] = gwrap;
-    const double wbg = dt / cap;
-    for (int i = 0; i < n; i++) {
-        double gl = lo[i], gr = i < n - 1 ? lo[i + 1] : gwrap, oi = o[(size_t)i * stride];
-        double w = oi == 0.0 ? wbg : dt / (cap + oi * (1.0 - cap));
-        lo[i] = -w * gl;
-        up[i] = -w * gr;
-        di[i] = 1.0 + w * (gl + gr);
-    }
-}
-
 double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
                              double *lo, double *di, double *up)
 {
@@ -108,14 +87,6 @@ void nd_tissue_rows_apply(int n, const double *lo, const double *di, const doubl
     }
 }
 
-void nd_tissue_lateral_solve(const nd_tissue *t, int s, int k, int n, double *x, const double *o,
-                             size_t ostride, double dt, double *w)
-{
-    double *lo = w, *di = w + n, *up = w + 2 * n, *work = w + 3 * n;
-    nd_tissue_lateral_rows(t, s, k, n, o, ostride, dt, lo, di, up);
-    nd_tri_solve(n, lo, di, up, t->o.periodic, x, work);
-}
-
 void nd_tissue_x_factors(nd_tissue *t, double dt)
 {
     const int nx = t->nx, nz = t->nz;
@@ -134,6 +105,63 @@ void nd_tissue_x_factors(nd_tissue *t, double dt)
             nd_tri_const_factor(&f[k], nx, r, t->o.periodic,
                                 t->xfac + ((size_t)s * nz + k) * 3 * nx);
             rprev = r;
+        }
+    }
+}
+
+/* Rows of ng lateral lines at once, line g of level lev[g], its voxel i at
+ * [i * ng + g] of o, lo, di and up.  Face i-1 | i conducts harmonic(P_a, P_b)
+ * / h^2 with P = plat + o (pch - plat) of each voxel (plat / h^2 exactly when
+ * neither is open), the wrap face of a periodic line couples voxel n-1 to 0,
+ * and a voxel of openness o has capacity cap + o (1 - cap).  Laid out across
+ * lines, the divisions of the faces and capacities vectorise.  cst holds
+ * 5 ng doubles. */
+ND_TISSUE_SIMD void nd_tissue_lateral_batch_rows(const nd_tissue *t, int s, int n, int ng,
+                                                 const int *lev, const double *o, double dt,
+                                                 double *lo, double *di, double *up, double *cst)
+{
+    const nd_tissue_coef *c = &t->coef[s];
+    const double h2 = t->h * t->h, pch = c->pch;
+    const int per = t->o.periodic && n >= 3;
+    double *pl = cst, *dp = cst + ng, *cap = cst + 2 * (size_t)ng, *omc = cst + 3 * (size_t)ng,
+           *gw = cst + 4 * (size_t)ng;
+    for (int g = 0; g < ng; g++) {
+        pl[g] = c->plat[lev[g]];
+        dp[g] = pch - pl[g];
+        cap[g] = c->cap[lev[g]];
+        omc[g] = 1.0 - cap[g];
+    }
+    /* lo[i] first holds the conductance of face i-1 | i (lo[0]: the wrap face). */
+    for (int i = 0; i < n; i++) {
+        const size_t r = (size_t)i * ng;
+        const double *oa = i > 0 ? o + r - ng : o + (size_t)(n - 1) * ng, *ob = o + r;
+        if (i == 0 && !per) {
+            for (int g = 0; g < ng; g++) lo[g] = 0.0;
+            continue;
+        }
+#pragma omp simd
+        for (int g = 0; g < ng; g++) {
+            /* No division under a branch, so it vectorises: a zero sum has a
+             * zero product over it, and 0 / 1 = 0 as harmonic() gives; the
+             * background face is blended in by a 0/1 weight, exact both ways
+             * (a compiler would move a chosen division back under a branch). */
+            double a = pl[g] + oa[g] * dp[g], b = pl[g] + ob[g] * dp[g], sum = a + b;
+            double hm = 2.0 * a * b / (sum + (sum > 0.0 ? 0.0 : 1.0)) / h2, bg = pl[g] / h2;
+            double wb = (double)((oa[g] == 0.0) & (ob[g] == 0.0));
+            lo[r + g] = wb * bg + (1.0 - wb) * hm;
+        }
+    }
+    for (int g = 0; g < ng; g++) gw[g] = lo[g];
+    for (int i = 0; i < n; i++) {
+        const size_t r = (size_t)i * ng;
+        const double *gr = i < n - 1 ? lo + r + ng : gw; /* the wrap face, or 0 */
+#pragma omp simd
+        for (int g = 0; g < ng; g++) {
+            double gl = lo[r + g], grv = gr[g], oi = o[r + g];
+            double w = dt / (cap[g] + oi * omc[g]); /* oi = 0: exactly dt / cap */
+            lo[r + g] = -w * gl;
+            up[r + g] = -w * grv;
+            di[r + g] = 1.0 + w * (gl + grv);
         }
     }
 }

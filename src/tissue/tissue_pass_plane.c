@@ -1,15 +1,15 @@
-/* Second pass of a step, one x-y plane (fixed depth) at a time: the lateral
- * corrections (I - dt A_x), (I - dt A_y) of each diffusing species'
- * increment, then the kinetics correction and the update u + d -- or, in the
- * last half step of step doubling, the extrapolation and the error estimate.
+/* Second pass of a step, one x-y plane (fixed depth) at a time: the
+ * correction (I - dt A_y) of each diffusing species' increment, then the
+ * kinetics correction and the update u + d -- or, in the last half step of
+ * step doubling, the extrapolation and the error estimate.
  *
- * A plane of one species (nx ny doubles: 80 kB at 100 x 100) stays in L2
- * between its x and y solves.  Away from channels a plane is one material, so
- * all its x lines share one factored matrix, and so do its y lines: the
- * Thomas recurrences need no division and no coefficient loads.  x lines are
- * solved four at a time (four independent recurrences hide each other's
- * latency); y lines all together, row by row, vectorised across x.  Lines
- * through a channel are solved on their own with per-voxel coefficients.
+ * The y solve reads the increment plane and writes its result to a
+ * per-thread plane (nx ny doubles: 80 kB at 100 x 100, in L2 until the
+ * update reads it), so the increment array is only read here.  Away from
+ * channels a plane is one material, so all its y lines share one factored
+ * matrix: the Thomas recurrences need no division and run row by row,
+ * vectorised across x.  The y lines through channels are solved together,
+ * interleaved across lines, with per-voxel coefficients.
  *
  * The kinetics correction is d <- phi1(dt M) d (tissue_kinetics.c): across
  * species, per voxel, with the level's precomputed matrix. */
@@ -20,28 +20,36 @@
 #include "tissue/tissue_internal.h"
 
 ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt,
-                                   const nd_tri_const *f, double *d, const double *o, double *w,
-                                   double *stash)
+                                   const nd_tri_const *f, const double *din, double *d,
+                                   const double *o, double *w, double *bw)
 {
-    const int nx = t->nx, ny = t->ny;
+    const int nx = t->nx, ny = t->ny, lmax = nx > ny ? nx : ny;
     const uint8_t *gen = t->ygen + (size_t)k * nx;
-    int ng = 0;
+    /* The plane's y lines through channels, solved together after the
+     * background ones: their columns, openness (line g of voxel j at
+     * [j * ng + g]), rows and values, taken before the background solve. */
+    int *col = (int *)bw, ng = 0;
     for (int i = 0; i < nx; i++)
-        if (gen[i]) {
-            for (int j = 0; j < ny; j++) stash[(size_t)ng * ny + j] = d[(size_t)j * nx + i];
-            ng++;
-        }
+        if (gen[i]) col[ng++] = i;
+    double *cst = bw + lmax, *aux = cst + 6 * (size_t)lmax, *bo = aux + 3 * (size_t)lmax;
+    const size_t nb = (size_t)ny * ng;
+    double *blo = bo + nb, *bdi = blo + nb, *bup = bdi + nb, *bx = bup + nb, *bz = bx + nb;
     const double lo = f->lo;
     for (int j = 0; j < ny; j++) {
+        const double *in = din + (size_t)j * nx;
         double *row = d + (size_t)j * nx;
         const double m = f->im[j];
+        for (int g = 0; g < ng; g++) { /* in row order: the plane streams in once */
+            bo[(size_t)j * ng + g] = o[(size_t)j * nx + col[g]];
+            bx[(size_t)j * ng + g] = in[col[g]];
+        }
         if (j == 0) {
 #pragma omp simd
-            for (int i = 0; i < nx; i++) row[i] *= m;
+            for (int i = 0; i < nx; i++) row[i] = in[i] * m;
         } else {
             const double *prev = row - nx;
 #pragma omp simd
-            for (int i = 0; i < nx; i++) row[i] = (row[i] - lo * prev[i]) * m;
+            for (int i = 0; i < nx; i++) row[i] = (in[i] - lo * prev[i]) * m;
         }
     }
     for (int j = ny - 2; j >= 0; j--) {
@@ -62,13 +70,13 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt,
             for (int i = 0; i < nx; i++) row[i] -= g[i] * z;
         }
     }
-    ng = 0;
-    for (int i = 0; i < nx; i++)
-        if (gen[i]) {
-            double *x = stash + (size_t)ng++ * ny;
-            nd_tissue_lateral_solve(t, s, k, ny, x, o + i, (size_t)nx, dt, w);
-            for (int j = 0; j < ny; j++) d[(size_t)j * nx + i] = x[j];
-        }
+    if (ng == 0) return;
+    int *levs = (int *)w; /* every line is of level k */
+    for (int g = 0; g < ng; g++) levs[g] = k;
+    nd_tissue_lateral_batch_rows(t, s, ny, ng, levs, bo, dt, blo, bdi, bup, cst);
+    nd_tri_batch_solve(ny, ng, blo, bdi, bup, t->o.periodic, bx, bz, aux);
+    for (int j = 0; j < ny; j++)
+        for (int g = 0; g < ng; g++) d[(size_t)j * nx + col[g]] = bx[(size_t)j * ng + g];
 }
 
 /* y = base + sum of c[q] x[q], one sweep of the row whatever the number of
@@ -114,7 +122,7 @@ ND_TISSUE_SIMD static void combine_terms(int n, const double *base, int nt, cons
  * (NS + 2) nx doubles. */
 static double update_row(const nd_tissue *t, int j, int k, double dt, const double *phi,
                          double *const src[NS], double *const dst[NS], double *const acc[NS],
-                         double *tmp, int *bad)
+                         double *const yinc[NS], double *tmp, int *bad)
 {
     const int nx = t->nx;
     const size_t row = (size_t)k * t->plane + (size_t)j * nx;
@@ -128,7 +136,7 @@ static double update_row(const nd_tissue *t, int j, int k, double dt, const doub
         inc[s] = NULL;
         if (!nd_tissue_stepped(t, s)) continue;
         if (t->diffuses[s]) {
-            inc[s] = t->dinc[s] + row;
+            inc[s] = yinc[s] + (size_t)j * nx;
             continue;
         }
         int nt = 0;
@@ -204,19 +212,31 @@ double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *
         nd_tri_const fy;
         double *fmem = w, *lw = w + 3 * (nx + ny), *stash = lw + 8 * (size_t)lmax;
         const double *o = src[ND_TISSUE_OPENNESS] + (size_t)k * plane;
+        /* The y solve reads the increment and writes its result here, not
+         * back: the increment array is then only read in this pass, and no
+         * dirty copy of it has to go back to memory. */
+        int nmove = 0;
+        for (int s = 0; s < NS; s++) nmove += t->moves[s];
+        double *yinc[NS], *yo = t->yout + (size_t)omp_get_thread_num() * nmove * plane;
         for (int s = 0; s < NS; s++) {
+            yinc[s] = NULL;
             if (!t->diffuses[s]) continue;
             const nd_tissue_coef *c = &t->coef[s];
             double r = dt * c->plat[k] / (c->cap[k] * h2);
             double *d = t->dinc[s] + (size_t)k * plane;
             if (ny > 1) {
+                yinc[s] = yo;
+                yo += plane;
                 nd_tri_const_factor(&fy, ny, r, t->o.periodic, fmem);
-                solve_y(t, s, k, dt, &fy, d, o, lw, stash);
+                solve_y(t, s, k, dt, &fy, d, yinc[s], o, lw,
+                        nd_tissue_batch(t, omp_get_thread_num()));
+            } else {
+                yinc[s] = d;
             }
         }
         const double *pk = phi + (size_t)k * NS * NS;
         for (int j = 0; j < ny; j++) {
-            double e = update_row(t, j, k, dt, pk, src, dst, acc, stash, &bad);
+            double e = update_row(t, j, k, dt, pk, src, dst, acc, yinc, stash, &bad);
             if (e > err) err = e;
         }
     }

@@ -91,3 +91,79 @@ void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double 
     f->bg = beta / gamma;
     f->den = 1.0 / (1.0 + f->z[0] + f->bg * f->z[n - 1]);
 }
+
+/* The same Thomas recurrences as nd_tri_solve, on ng lines at once with line
+ * g of row i at [i * ng + g]: the divisions of the factorisation are
+ * independent across lines, so they pipeline and vectorise where one line's
+ * chain of divisions would wait on each in turn.  Each line sees exactly the
+ * operations nd_tri_solve does, in the same order: the same bits. */
+ND_TISSUE_SIMD void nd_tri_batch_solve(int n, int ng, const double *lo, double *di, double *up,
+                                       int periodic, double *x, double *z, double *aux)
+{
+    const int per = periodic && n >= 3;
+    double *beta = aux, *alpha = aux + ng, *gamma = aux + 2 * (size_t)ng;
+    if (per) {
+        const double *dl = di + (size_t)(n - 1) * ng, *ul = up + (size_t)(n - 1) * ng;
+        double *dl_w = di + (size_t)(n - 1) * ng;
+#pragma omp simd
+        for (int g = 0; g < ng; g++) {
+            beta[g] = lo[g];
+            alpha[g] = ul[g];
+            gamma[g] = -di[g];
+            dl_w[g] = dl[g] - alpha[g] * beta[g] / gamma[g];
+            di[g] = di[g] - gamma[g];
+        }
+        for (size_t v = 0; v < (size_t)n * ng; v++) z[v] = 0.0;
+        double *zl = z + (size_t)(n - 1) * ng;
+#pragma omp simd
+        for (int g = 0; g < ng; g++) {
+            z[g] = gamma[g];
+            zl[g] = alpha[g];
+        }
+    }
+    /* Factor and forward substitution together: di becomes 1 / pivot, up the
+     * upper factor. */
+#pragma omp simd
+    for (int g = 0; g < ng; g++) {
+        double im = 1.0 / di[g];
+        di[g] = im;
+        up[g] = n > 1 ? up[g] * im : 0.0;
+        x[g] *= im;
+    }
+    if (per)
+#pragma omp simd
+        for (int g = 0; g < ng; g++) z[g] *= di[g];
+    for (int i = 1; i < n; i++) {
+        const size_t r = (size_t)i * ng, q = r - (size_t)ng;
+        const int last = i == n - 1;
+#pragma omp simd
+        for (int g = 0; g < ng; g++) {
+            double im = 1.0 / (di[r + g] - lo[r + g] * up[q + g]);
+            di[r + g] = im;
+            up[r + g] = last ? 0.0 : up[r + g] * im;
+            x[r + g] = (x[r + g] - lo[r + g] * x[q + g]) * im;
+        }
+        if (per)
+#pragma omp simd
+            for (int g = 0; g < ng; g++) z[r + g] = (z[r + g] - lo[r + g] * z[q + g]) * di[r + g];
+    }
+    for (int i = n - 2; i >= 0; i--) {
+        const size_t r = (size_t)i * ng, q = r + (size_t)ng;
+#pragma omp simd
+        for (int g = 0; g < ng; g++) x[r + g] -= up[r + g] * x[q + g];
+        if (per)
+#pragma omp simd
+            for (int g = 0; g < ng; g++) z[r + g] -= up[r + g] * z[q + g];
+    }
+    if (!per) return;
+    const double *xl = x + (size_t)(n - 1) * ng, *zl = z + (size_t)(n - 1) * ng;
+    double *f = aux; /* beta is read before f overwrites it */
+#pragma omp simd
+    for (int g = 0; g < ng; g++)
+        f[g] = (x[g] + beta[g] / gamma[g] * xl[g]) / (1.0 + z[g] + beta[g] / gamma[g] * zl[g]);
+    for (int i = 0; i < n; i++) {
+        const size_t r = (size_t)i * ng;
+#pragma omp simd
+        for (int g = 0; g < ng; g++) x[r + g] -= f[g] * z[r + g];
+    }
+}
