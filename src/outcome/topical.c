@@ -5,9 +5,9 @@
  * then its front spreads into the viable skin as rate sqrt(exposure) -- the
  * form fitted to Wahlgren & Quiding's depths of analgesia (numbing.c).  Open
  * micro-channels are a second route: a fluid-filled channel conducts about
- * 15,000 times better than the barrier (channel_route_gain_per_s, derived in
- * data/parameters.csv), so even a sparse set of them loads the skin in
- * seconds.  The barrier's loading b therefore grows as
+ * 2,300 times better than the barrier (channel_route_gain_per_s, derived in
+ * data/parameters.csv), so even a sparse set of them loads the skin within
+ * a minute.  The barrier's loading b therefore grows as
  *
  *     db/dt = 1/lag + G phi(t)        while the product is on,
  *
