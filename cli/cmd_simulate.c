@@ -192,23 +192,17 @@ static void tee_write(void *user, const nd_puncture *p, long n)
     if (t->sites) nd_sites_collect(t->sites, p, n);
 }
 
-/* The 3-D sites at the time course's sample times. */
-static nd_status run_sites(nd_sites *sites, const nd_session *s, int threads, int quiet,
-                           nd_error *err)
+/* The 3-D sites at the time course's sample times, so tissue.csv reads
+ * beside timecourse.csv. */
+static nd_status run_sites(nd_sites *sites, const nd_session *s, const nd_outcome_set *o,
+                           int threads, int quiet, nd_error *err)
 {
-    enum { MAX_TIMES = 20000 };
-    double *times = malloc(sizeof *times * MAX_TIMES);
+    int n = 0;
+    const nd_timecourse_row *rows =
+        nd_outcome_set_timecourse(o, nd_session_scenario(s)->protocol.zones[0].zone, &n);
+    double *times = malloc(sizeof *times * (size_t)(n > 0 ? n : 1));
     if (!times) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
-    /* The time course's times: from the last strike of any zone, as the
-     * outcome set takes them. */
-    const nd_scenario *sc = nd_session_scenario(s);
-    double end = 0;
-    for (int i = 0; i < sc->protocol.n_zones; i++) {
-        nd_zone_stats zs;
-        nd_field_zone_stats(nd_session_field(s), sc->protocol.zones[i].zone, &zs);
-        if (zs.t_end_s > end) end = zs.t_end_s;
-    }
-    int n = nd_outcome_sample_times(sc, end, times, MAX_TIMES);
+    for (int i = 0; i < n; i++) times[i] = rows[i].time_s;
     if (!quiet)
         fprintf(stderr, "needle: running the 3-D tissue solver at %d sites...\n",
                 nd_sites_count(sites));
@@ -338,7 +332,7 @@ int cli_simulate(int argc, char **argv)
         }
     }
     if ((st = nd_outcome_set_create(s, &outcomes, &err))) goto fail;
-    if (sites && (st = run_sites(sites, s, threads, quiet, &err))) goto fail;
+    if (sites && (st = run_sites(sites, s, outcomes, threads, quiet, &err))) goto fail;
     nd_run_view view = {nd_session_scenario(s),
                         nd_session_face(s),
                         nd_session_skin(s),

@@ -71,6 +71,25 @@ static int steps_of(const nd_scenario *sc, const nd_outcome_input *in, nd_step *
     return n;
 }
 
+int nd_step_covered(const nd_scenario *sc, const nd_step *s)
+{
+    return s->kind == ND_STEP_OCCLUSION ||
+           (s->kind == ND_STEP_NUMBING && sc->protocol.numbing.occluded) ||
+           (s->kind == ND_STEP_TOPICAL && s->occluded);
+}
+
+nd_status nd_session_serum(const nd_outcome_params *p, const nd_scenario *sc, nd_topical_agent *out,
+                           nd_error *err)
+{
+    *out = (nd_topical_agent){0, INFINITY};
+    nd_step steps[ND_MAX_STEPS];
+    int n = nd_protocol_steps(&sc->protocol, steps);
+    for (int i = 0; i < n; i++)
+        if (steps[i].kind == ND_STEP_TOPICAL)
+            return nd_topical_product(p, steps[i].product, out, err);
+    return ND_OK;
+}
+
 void nd_zone_history(const nd_outcome_params *p, const nd_scenario *sc, const nd_outcome_input *in,
                      nd_step_kind product, nd_topical_history *h)
 {
@@ -86,10 +105,7 @@ void nd_zone_history(const nd_outcome_params *p, const nd_scenario *sc, const nd
             h->on_s = start[i];
             h->off_s = end[i];
         }
-        int covered = s->kind == ND_STEP_OCCLUSION ||
-                      (s->kind == ND_STEP_NUMBING && sc->protocol.numbing.occluded) ||
-                      (s->kind == ND_STEP_TOPICAL && s->occluded);
-        if (covered && h->n_occluded < ND_MAX_STEPS + 1) {
+        if (nd_step_covered(sc, s) && h->n_occluded < ND_MAX_STEPS + 1) {
             h->occluded_on_s[h->n_occluded] = start[i];
             h->occluded_off_s[h->n_occluded++] = end[i];
         }

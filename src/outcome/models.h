@@ -53,6 +53,14 @@ typedef struct {
  * strokes, or one from the zone's totals when there are none. */
 int nd_zone_episodes(const nd_outcome_input *in, nd_episode *ep);
 
+/* Whether the skin is under a dressing during step s: an occlusion step, or
+ * an occluded cream or serum. */
+int nd_step_covered(const nd_scenario *sc, const nd_step *s);
+
+/* The agent of the session's topical step; rate 0 when it has none. */
+nd_status nd_session_serum(const nd_outcome_params *p, const nd_scenario *sc, nd_topical_agent *out,
+                           nd_error *err);
+
 /* The zone's session as the topical model sees it, for the product put on
  * in the step of kind product (ND_STEP_NUMBING: the cream; ND_STEP_TOPICAL:
  * the serum); on_s = off_s = -1 when the session has none. */

@@ -12,23 +12,11 @@
 
 double nd_analgesia_depth(const nd_outcome_params *p, const nd_numbing *n, double t_s)
 {
-    double rate, lag;
-    switch (n->cream) {
-    case ND_CREAM_EMLA:
-        rate = p->emla_rate * (n->occluded ? 1.0 : p->unoccluded_factor);
-        lag = p->emla_lag;
-        break;
-    case ND_CREAM_LMX4:
-        rate = p->lmx4_rate, lag = p->lmx4_lag;
-        break;
-    case ND_CREAM_BLT:
-        rate = p->blt_rate, lag = p->blt_lag;
-        break;
-    default:
-        return 0.0;
-    }
+    nd_topical_agent a;
+    nd_topical_cream(p, n, &a);
+    if (a.rate <= 0) return 0.0;
     double t_on = t_s < n->application_s ? t_s : n->application_s;
-    double depth = t_on > lag ? rate * sqrt(t_on - lag) : 0.0;
+    double depth = t_on > a.lag_s ? a.rate * sqrt(t_on - a.lag_s) : 0.0;
     double after = t_s - n->application_s - p->hold_s;
     if (after > 0) depth *= exp(-after / p->fade_s);
     return depth;

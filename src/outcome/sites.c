@@ -148,10 +148,7 @@ static int dressings(const nd_scenario *sc, const nd_timeline *tl, double *on, d
     int n = 0;
     for (int i = 0; i < tl->n_steps; i++) {
         const nd_step *s = &tl->steps[i];
-        int covered = s->kind == ND_STEP_OCCLUSION ||
-                      (s->kind == ND_STEP_NUMBING && sc->protocol.numbing.occluded) ||
-                      (s->kind == ND_STEP_TOPICAL && s->occluded);
-        if (!covered || tl->end_s[i] <= tl->start_s[i]) continue;
+        if (!nd_step_covered(sc, s) || tl->end_s[i] <= tl->start_s[i]) continue;
         double a = tl->start_s[i], b = tl->end_s[i];
         int merged = 0;
         for (int j = 0; j < n && !merged; j++)

@@ -142,15 +142,10 @@ nd_status nd_outcome_zone(const nd_outcome_params *mid, const nd_outcome_params 
     nd_topical_history serum_h;
     nd_zone_history(mid, sc, in, ND_STEP_TOPICAL, &serum_h);
     if (serum_h.off_s > serum_h.on_s) {
-        nd_step steps[ND_MAX_STEPS];
-        int n = nd_protocol_steps(&sc->protocol, steps);
-        for (int i = 0; i < n; i++) {
-            if (steps[i].kind != ND_STEP_TOPICAL) continue;
-            nd_topical_agent serum;
-            nd_status st = nd_topical_product(mid, steps[i].product, &serum, err);
-            if (st) return st;
-            out->topical_depth_m = nd_topical_front(mid, &serum, &serum_h, serum_h.off_s);
-        }
+        nd_topical_agent serum;
+        nd_status st = nd_session_serum(mid, sc, &serum, err);
+        if (st) return st;
+        out->topical_depth_m = nd_topical_front(mid, &serum, &serum_h, serum_h.off_s);
     }
 
     out->bleeding_points_per_cm2.mid = nd_bleeding_points(mid, in);
@@ -204,24 +199,16 @@ nd_status nd_outcome_timecourse(const nd_outcome_params *p, const nd_scenario *s
     session_times(sc, in, t_session);
     nd_redness r;
     nd_redness_of(p, in, &r);
-    nd_healing_state *h = malloc(sizeof *h * (size_t)(n > 0 ? n : 1));
-    if (!h) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
-    nd_healing_run(p, nd_healing_stimulus(p, in), t_session, sessions, times, n, h);
     nd_topical_history cream_h, serum_h;
-    nd_topical_agent cream, serum = {0, INFINITY};
+    nd_topical_agent cream, serum;
+    nd_status st = nd_session_serum(p, sc, &serum, err);
+    if (st) return st;
     nd_zone_history(p, sc, in, ND_STEP_NUMBING, &cream_h);
     nd_zone_history(p, sc, in, ND_STEP_TOPICAL, &serum_h);
     nd_topical_cream(p, &sc->protocol.numbing, &cream);
-    nd_step steps[ND_MAX_STEPS];
-    int n_steps = nd_protocol_steps(&sc->protocol, steps);
-    for (int i = 0; i < n_steps; i++) {
-        if (steps[i].kind != ND_STEP_TOPICAL) continue;
-        nd_status st = nd_topical_product(p, steps[i].product, &serum, err);
-        if (st) {
-            free(h);
-            return st;
-        }
-    }
+    nd_healing_state *h = malloc(sizeof *h * (size_t)(n > 0 ? n : 1));
+    if (!h) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
+    nd_healing_run(p, nd_healing_stimulus(p, in), t_session, sessions, times, n, h);
     double made = 0; /* channel area a session opens */
     for (int k = 0; k < cream_h.n_sets; k++) made += cream_h.set[k].area_fraction;
     for (int i = 0; i < n; i++) {

@@ -58,11 +58,9 @@ static void run(const char *body, int zone, run_result *r)
     for (int i = 0; i < tl->n_steps; i++)
         if (tl->steps[i].kind == ND_STEP_NUMBING) r->cream_on_s = tl->start_s[i];
     if (r->cream_on_s >= 0) {
-        int n = 0;
         double times[4];
         for (int i = 0; i < 4; i++) times[i] = r->cream_on_s + PROBE_MIN[i] * 60;
         nd_timecourse_row rows[4];
-        (void)n;
         assert_int_equal(nd_outcome_timecourse(&mid, &sc, &in, times, 4, rows, &e), ND_OK);
         for (int i = 0; i < 4; i++) r->analgesia_m[i] = rows[i].anesthesia_depth_m;
     }
