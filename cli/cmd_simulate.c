@@ -207,7 +207,11 @@ static nd_status run_sites(nd_sites *sites, const nd_session *s, const nd_outcom
         fprintf(stderr, "needle: running the 3-D tissue solver at %d sites...\n",
                 nd_sites_count(sites));
     double t0 = cli_now();
+    cli_progress prog;
+    cli_progress_init(&prog, "tissue sites", quiet);
+    nd_sites_set_progress(sites, cli_progress_update, &prog);
     nd_status st = nd_sites_run(sites, s, times, n, threads, err);
+    cli_progress_done(&prog);
     if (!st && !quiet)
         fprintf(stderr, "needle: %d sites in %.1f s (%.3g voxel updates)\n", nd_sites_count(sites),
                 cli_now() - t0, (double)nd_sites_voxel_updates(sites));

@@ -46,6 +46,10 @@ void nd_sites_collect(void *user, const nd_puncture *p, long n);
 nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, int n, int threads,
                        nd_error *err);
 
+/* Report progress (the share of sites finished) to fn while nd_sites_run
+ * works; fn is called from one thread at a time.  fn may be NULL. */
+void nd_sites_set_progress(nd_sites *st, nd_progress_fn fn, void *user);
+
 int nd_sites_count(const nd_sites *st);
 /* Site k: its zone, window (m, lower corner and side), the punctures it held
  * in one session, and its samples (*n of them, after nd_sites_run). */

@@ -257,6 +257,10 @@ typedef struct {
     double closure_half_life_occluded_s; /* 0: the parameters' occluded half-life */
     int threads;                         /* 0: 1 (sites are run side by side) */
     double rtol;                         /* 0: 1e-2 (the read-outs are window means) */
+    /* With no cream on, the agent is dropped (set to zero) once it is below
+     * this share of the analgesic threshold everywhere: 0: 0.25; < 0: never
+     * (docs/model.md 8.3). */
+    double agent_drop_fraction;
 } nd_site_spec;
 
 /* The state of a site at one sample time. */

@@ -241,8 +241,8 @@ static nd_status read_output(nd_loader *L, const nd_ynode *root, nd_loc root_loc
     o->grid_m = 1e-3;
     o->raw_punctures = 0;
     o->tissue_sites = 0;
-    o->tissue_voxel_m = 40e-6;
-    o->tissue_width_m = 1e-3;
+    o->tissue_voxel_m = 20e-6;
+    o->tissue_width_m = 2e-3;
     const nd_ynode *m;
     nd_status st = nd_load_section(L, root, root_loc, "", "output", ND_SEC_OUTPUT, 0,
                                    "dir, grid_mm, raw_punctures and the tissue sites", &m);

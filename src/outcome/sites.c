@@ -30,7 +30,15 @@ struct nd_sites {
     nd_site_sample **samples;
     int n_times;
     unsigned long long voxel_updates;
+    nd_progress_fn progress;
+    void *progress_user;
 };
+
+void nd_sites_set_progress(nd_sites *st, nd_progress_fn fn, void *user)
+{
+    st->progress = fn;
+    st->progress_user = user;
+}
 
 void nd_sites_free(nd_sites *st)
 {
@@ -198,6 +206,7 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
     st->n_times = n;
     nd_status status = ND_OK;
     unsigned long long updates = 0;
+    int done = 0;
     int nthreads = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) reduction(+ : updates)
     for (int k = 0; k < st->n; k++) {
@@ -236,6 +245,10 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
                                    &ts, &e);
         updates += ts.voxel_updates;
         free(pu);
+        if (st->progress) {
+#pragma omp critical(nd_sites_progress)
+            st->progress(st->progress_user, (double)++done / st->n);
+        }
         if (r) {
 #pragma omp critical(nd_sites_error)
             if (!status) {

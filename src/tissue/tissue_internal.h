@@ -79,6 +79,11 @@ struct nd_tissue {
      * (nd_tissue_run_to works this out whenever recheck is set). */
     int active[NS];
     int diffuses[NS]; /* moves and active */
+    /* Live, but left out of the steps of a run: a species that does not
+     * move, does not steer the moving ones (openness does) and exchanges
+     * nothing with the stepped species through the kinetics is carried
+     * exactly by exp(M dt) once per run (nd_tissue_run_to). */
+    int lazy[NS];
     int recheck;
     nd_tissue_coef coef[NS];
     double rate[NL][NS][NS]; /* params.rate_per_s with the closure rate */
@@ -126,6 +131,8 @@ double nd_tissue_half_resistance(const nd_tissue *t, int s, int k, int half, dou
 void nd_tissue_kinetics_init(nd_tissue *t);
 /* phi1(M_k dt) = (M_k dt)^-1 (exp(M_k dt) - I) for every level, into e. */
 void nd_tissue_phi1(nd_tissue *t, double dt, double *e);
+/* exp(M_k dt) for every level, into e (nz x NS x NS). */
+void nd_tissue_expm(nd_tissue *t, double dt, double *e);
 
 /* tissue_tri.c: tridiagonal solves.  Row i: lo[i] x[i-1] + di[i] x[i] + up[i]
  * x[i+1] = b[i]; periodic rows wrap (lo[0] couples x[n-1], up[n-1] x[0]). */
@@ -146,7 +153,9 @@ double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, doubl
 /* Rows of column o[k * stride]; returns the surface source of row 0 (dt/cap a c0). */
 double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
                              double *lo, double *di, double *up);
-/* Background column rows of species s, factored: lo, cp, im (nz each). */
+/* Background column factors of species s for the vertical correction, its
+ * own first-order rate at each level included (tissue_step.c): lo, cp, im
+ * (nz each). */
 void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
                               double *im);
 /* Rows of I - dt A of ng lines along x or y at once (lines through channels),
@@ -171,6 +180,13 @@ void nd_tissue_pass_slab(nd_tissue *t, double dt, double *const src[NS]);
 double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *const src[NS],
                             double *const dst[NS], double *const acc[NS]);
 
+/* First-order rate of species s on itself at level k (1/s; < 0 for
+ * clearance and decay). */
+static inline double nd_tissue_self_rate(const nd_tissue *t, int s, int k)
+{
+    return t->mk[((size_t)k * NS + s) * NS + s];
+}
+
 /* Per-thread scratch of the calling thread. */
 static inline double *nd_tissue_scratch(const nd_tissue *t, int thread)
 {
@@ -183,11 +199,11 @@ static inline double *nd_tissue_batch(const nd_tissue *t, int thread)
     return t->batch + (size_t)thread * t->batch_len;
 }
 
-/* Stepped: live, and diffuses or reacts.  Other species are constant and
- * never touched. */
+/* Stepped: live, not carried apart (lazy), and diffuses or reacts.  Other
+ * species are constant and never touched by a step. */
 static inline int nd_tissue_stepped(const nd_tissue *t, int s)
 {
-    return t->active[s] && (t->moves[s] || t->reacts[s]);
+    return t->active[s] && !t->lazy[s] && (t->moves[s] || t->reacts[s]);
 }
 
 #endif

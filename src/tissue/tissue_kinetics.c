@@ -94,6 +94,21 @@ static void exp_phi1(const double *z, double *e, double *f)
     }
 }
 
+void nd_tissue_expm(nd_tissue *t, double dt, double *e)
+{
+    double z[NS * NS], f[NS * NS];
+    for (int k = 0; k < t->nz; k++) {
+        double *ek = e + (size_t)k * NS * NS;
+        if (t->msame[k]) {
+            memcpy(ek, ek - NS * NS, sizeof(double) * NS * NS);
+            continue;
+        }
+        const double *mk = t->mk + (size_t)k * NS * NS;
+        for (int i = 0; i < NS * NS; i++) z[i] = mk[i] * dt;
+        exp_phi1(z, ek, f);
+    }
+}
+
 void nd_tissue_phi1(nd_tissue *t, double dt, double *e)
 {
     double z[NS * NS], ex[NS * NS];

@@ -62,7 +62,7 @@ void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, 
     for (int k = 0; k < t->nz; k++) {
         double w = dt / c->cap[k];
         double above = (k > 0 || t->surface_on[s]) ? c->az[k] : 0.0, below = c->az[k + 1];
-        double di = 1.0 + w * (above + below);
+        double di = 1.0 + w * (above + below) - dt * nd_tissue_self_rate(t, s, k);
         lo[k] = k > 0 ? -w * c->az[k] : 0.0;
         double m = k == 0 ? di : di - lo[k] * cp[k - 1];
         im[k] = 1.0 / m;

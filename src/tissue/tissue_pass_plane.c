@@ -155,9 +155,11 @@ static double update_row(const nd_tissue *t, int j, int k, double dt, const doub
     double err = 0.0;
     for (int s = 0; s < NS; s++) {
         if (!nd_tissue_stepped(t, s)) continue;
-        /* u + phi1(dt M) d3; a species without kinetics adds d3. */
+        /* u + phi1(dt M) d3 for a species that does not move; one that moves
+         * (its own rate already in its vertical correction) or has no kinetics
+         * adds d3. */
         int nt = 0;
-        if (t->reacts[s]) {
+        if (t->reacts[s] && !t->diffuses[s]) {
             for (int f = 0; f < NS; f++)
                 if (inc[f] && phi[s * NS + f] != 0.0) {
                     cs[nt] = phi[s * NS + f];

@@ -284,7 +284,7 @@ static void xwrap(const nd_tri_const *f, double *r)
     for (int i = 0; i < f->n; i++) r[i] -= g * f->z[i];
 }
 
-/* (I - dt A_z) x = d on slab j, in place. */
+/* (I - dt (A_z + m)) x = d on slab j, in place: m the species' own rate. */
 ND_TISSUE_SIMD static void solve_z(const nd_tissue *t, int s, int j, double dt, const double *open,
                                    double *d, double *w, double *stash)
 {
@@ -323,6 +323,7 @@ ND_TISSUE_SIMD static void solve_z(const nd_tissue *t, int s, int j, double dt, 
             double *glo = w, *gdi = w + nz, *gup = w + 2 * nz, *work = w + 3 * nz;
             double *x = stash + (size_t)ng++ * nz;
             nd_tissue_column_rows(t, s, dt, open + (size_t)j * nx + i, plane, glo, gdi, gup);
+            for (int k = 0; k < nz; k++) gdi[k] -= dt * nd_tissue_self_rate(t, s, k);
             nd_tri_solve(nz, glo, gdi, gup, 0, x, work);
             for (int k = 0; k < nz; k++) base[(size_t)k * plane + i] = x[k];
         }

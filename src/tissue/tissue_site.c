@@ -65,6 +65,27 @@ static nd_status check_inputs(const nd_site_spec *s, const nd_site_puncture *pu,
     return ND_OK;
 }
 
+/* Drop the agent once no cream holds it and it is below floor everywhere.
+ * Without a source, diffusion and first-order clearance cannot raise the
+ * agent's maximum (the maximum principle), so from then on it never reaches
+ * the analgesic threshold again and no read-out of the session changes; the
+ * next cream goes on a day or more later, when clearance (hours) would have
+ * taken the rest.  What it saves: the stepping error left over from the
+ * hours with a cream on -- noise of about 1e-4 of C0, which the stabilising
+ * correction damps only slowly where it varies along two or three
+ * directions at once (tissue_step.c) -- would otherwise hold the steps at
+ * minutes through the weeks of remodelling; with the agent gone nothing
+ * moves, and the kinetics step exactly from one item to the next. */
+static int drop_agent(nd_tissue *t, double floor)
+{
+    const double *u = nd_tissue_data(t, ND_TISSUE_AGENT);
+    const size_t n = t->n;
+    for (size_t v = 0; v < n; v++)
+        if (!(fabs(u[v]) < floor)) return 0;
+    memset(nd_tissue_data_mut(t, ND_TISSUE_AGENT), 0, sizeof(double) * n);
+    return 1;
+}
+
 static void sample(const nd_tissue *t, const nd_tissue_params *p, nd_site_sample *o)
 {
     o->time_s = nd_tissue_time(t);
@@ -134,6 +155,8 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
     int nz = 0;
     if (t) nd_tissue_size(t, NULL, NULL, &nz, NULL);
     const double floor_depth = nz * g.voxel_m;
+    const double drop = spec->agent_drop_fraction == 0.0 ? 0.25 : spec->agent_drop_fraction;
+    int cream = 0, gone = 1; /* gone: the agent is known to be zero */
     for (size_t i = 0; !st && i < m; i++) {
         const item *it = &items[i];
         if (it->t > nd_tissue_time(t) && (st = nd_tissue_run_to(t, it->t, err))) break;
@@ -142,9 +165,11 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
             switch (e->kind) {
             case ND_SITE_TOPICAL_ON:
                 st = nd_tissue_set_surface(t, ND_TISSUE_AGENT, 1, e->c0, err);
+                cream = 1, gone = 0;
                 break;
             case ND_SITE_TOPICAL_OFF:
                 st = nd_tissue_set_surface(t, ND_TISSUE_AGENT, 0, 0.0, err);
+                cream = 0;
                 break;
             case ND_SITE_OCCLUSION_ON:
                 st = nd_tissue_set_closure_half_life(t, occl_half, err);
@@ -168,6 +193,8 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
         } else {
             sample(t, &tp, &out[it->index]);
         }
+        if (!st && !cream && !gone && drop > 0.0)
+            gone = drop_agent(t, drop * tp.analgesic_threshold);
     }
     if (t && stats) nd_tissue_stats_get(t, stats);
     nd_tissue_free(t);

@@ -10,6 +10,7 @@ protocol:
   numbing: {cream: emla, application_min: 45, occluded: true}
   follow_up_days: 7
   zones: [{zone: cheek_left, depth_mm: 1.0}, {zone: forehead, depth_mm: 0.5}]
+output: {tissue_voxel_um: 40, tissue_width_mm: 1} # coarser than the default: seconds
 YAML
 "$NEEDLE" simulate "$TMP/s.yaml" --out "$TMP/a" --quiet --tissue-sites 1 --threads 1
 check "run with sites exits 0" '[ $? -eq 0 ]'

@@ -116,6 +116,44 @@ static void ninety_days_in_one_run(void **state)
     assert_true(peak_c1 > 1.05 && end->collagen1_rel > 1.05); /* collagen made, kept */
 }
 
+/* The agent, once below a quarter of the analgesic threshold with no cream
+ * on, is dropped: the depth of analgesia stays the same to the bit (the
+ * agent can no longer reach the threshold), the rest to round-off (nothing
+ * else reads the agent; the kinetics are then stepped by another exact
+ * formula), and the run never takes more steps.  (In a full-face run the
+ * drop took a 40 um, 1 mm cheek site from about 7400 steps to 370.) */
+static void dropping_the_spent_agent_changes_no_read_out(void **state)
+{
+    (void)state;
+    nd_tissue_params p;
+    nd_error e;
+    assert_int_equal(nd_tissue_params_load(NULL, 0, &p, &e), ND_OK);
+    nd_site_spec keep = spec(40e-6, 1), drop = keep;
+    keep.agent_drop_fraction = -1.0;
+    nd_site_puncture pu[64];
+    nd_site_event ev[16];
+    int nev, npu = series(&keep, 2, pu, ev, &nev);
+    enum { NT = 80 };
+    double times[NT];
+    log_times(times, NT, 60.0, 60 * DAY);
+    nd_site_sample a[NT], b[NT];
+    nd_tissue_stats sa, sb;
+    assert_int_equal(nd_tissue_site_run(&p, &keep, pu, npu, ev, nev, times, NT, a, &sa, &e), ND_OK);
+    assert_int_equal(nd_tissue_site_run(&p, &drop, pu, npu, ev, nev, times, NT, b, &sb, &e), ND_OK);
+    printf("60 days, 2 sessions: %lu steps keeping the spent agent, %lu dropping it\n",
+           (unsigned long)sa.steps, (unsigned long)sb.steps);
+    for (int i = 0; i < NT; i++) {
+        assert_true(a[i].analgesia_depth_m == b[i].analgesia_depth_m);
+        assert_true(a[i].open_fraction == b[i].open_fraction);
+        assert_true(fabs(a[i].blood_m3 - b[i].blood_m3) <= 1e-12 * a[i].blood_m3);
+        assert_true(fabs(a[i].collagen1_rel - b[i].collagen1_rel) <= 1e-12);
+        assert_true(fabs(a[i].collagen3_rel - b[i].collagen3_rel) <= 1e-12);
+        assert_true(fabs(a[i].elastin_rel - b[i].elastin_rel) <= 1e-12);
+    }
+    assert_true(a[NT / 4].analgesia_depth_m == 0.0 || a[NT / 4].time_s < 3 * 3600.0);
+    assert_true(sb.steps <= sa.steps);
+}
+
 static void same_bits_for_one_and_two_threads(void **state)
 {
     (void)state;
@@ -208,6 +246,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ninety_days_in_one_run),
+        cmocka_unit_test(dropping_the_spent_agent_changes_no_read_out),
         cmocka_unit_test(same_bits_for_one_and_two_threads),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(collector_keeps_what_falls_in_each_window),
