@@ -204,8 +204,10 @@ double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *
     const double h2 = t->h * t->h;
     double err = 0.0;
     int bad = 0;
-#pragma omp parallel for num_threads(t->threads) schedule(static) reduction(max                    \
-                                                                            : err)                 \
+    /* Levels two at a time as threads free up: the upper levels hold the
+     * channels and their per-voxel lines (see nd_tissue_pass_slab). */
+#pragma omp parallel for num_threads(t->threads) schedule(dynamic, 2) reduction(max                \
+                                                                                : err)             \
     reduction(|                                                                                    \
               : bad)
     for (int k = 0; k < nz; k++) {

@@ -5,7 +5,7 @@
  * F(u) = A_x u + A_y u + A_z u + (surface source) + (M u), the whole right-hand
  * side at the start of the step.  Rows of a slab are nx contiguous voxels;
  * the x part comes from the row itself, the y part from the rows of the
- * neighbouring slabs (in cache: each thread walks its slabs in order), the z
+ * neighbouring slabs (in cache: each thread takes its slabs in pairs, in order), the z
  * part from the rows above and below.  Away from channels every coefficient
  * is a per-level constant; voxels on a line through a channel are corrected
  * with their own coefficients.  Background rows are solved along x eight
@@ -338,7 +338,12 @@ void nd_tissue_pass_slab(nd_tissue *t, double dt, double *const src[NS])
             nd_tissue_column_factors(t, s, dt, f, f + nz, f + 2 * nz);
         }
     nd_tissue_x_factors(t, dt);
-#pragma omp parallel for num_threads(t->threads) schedule(static)
+    /* Slabs go out two at a time as threads free up: a slab crossing a row
+     * of channels costs several background slabs, and equal static blocks
+     * left one thread waiting on the other (about a fifth of a step on 2
+     * threads in nd_bench_tissue).  Each slab's result does not depend on
+     * which thread made it. */
+#pragma omp parallel for num_threads(t->threads) schedule(dynamic, 2)
     for (int j = 0; j < ny; j++) {
         double *w = nd_tissue_scratch(t, omp_get_thread_num());
         int lmax = nx > nz ? nx : nz;
