@@ -41,7 +41,7 @@ void nd_sites_collect(void *user, const nd_puncture *p, long n);
 /* Run every site through the series, read at times (s from the start of the
  * first session, ascending).  Every session of a series repeats the first
  * one's punctures and steps, as the lumped models assume.  The numbing cream
- * is the agent; a serum is not followed in 3-D.  threads: sites run side by
+ * is the agent, a serum step (the first) the solver's serum.  threads: sites run side by
  * side (0: OpenMP's default); the result does not depend on it. */
 nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, int n, int threads,
                        nd_error *err);

@@ -56,11 +56,12 @@ typedef enum {
     ND_TISSUE_COLLAGEN1,
     ND_TISSUE_COLLAGEN3,
     ND_TISSUE_ELASTIN,
+    ND_TISSUE_SERUM, /* a product put on after needling (nd_tissue_params_serum) */
     ND_TISSUE_SPECIES
 } nd_tissue_species;
 
 /* "agent", "blood", "signal", "fibroblast", "openness", "collagen1", "collagen3",
- * "elastin"; NULL for anything else. */
+ * "elastin", "serum"; NULL for anything else. */
 const char *nd_tissue_species_name(int species);
 
 /* Model constants.  nd_tissue_params_load fills them from
@@ -101,6 +102,15 @@ typedef struct {
  * documented low..high range, is ND_ERR_INPUT. */
 nd_status nd_tissue_params_load(const nd_param_override *ov, int n, nd_tissue_params *out,
                                 nd_error *err);
+
+/* Make the serum species a product of the given molar mass (data/topicals.csv):
+ * it moves as the agent does, slowed by its size (Stokes-Einstein: D ~
+ * 1 / radius ~ molar mass^(-1/3), from lidocaine's 234.3 g/mol), is cleared
+ * as the agent is, partitions into no layer, and cannot cross the intact
+ * stratum corneum -- a serum's way in is the channels, as in the lumped
+ * model (docs/model.md 9.1).  nd_tissue_params_load leaves the serum still
+ * (it never moves or reacts). */
+void nd_tissue_params_serum(nd_tissue_params *p, double molar_mass_g_mol);
 
 /* Set the healing chain (signal -> fibroblasts -> collagen III, collagen I,
  * elastin in the dermis) and the wound radius from the lumped model's
@@ -232,13 +242,16 @@ typedef enum {
     ND_SITE_TOPICAL_OFF,   /* wiped off */
     ND_SITE_OCCLUSION_ON,  /* a dressing: channels close at the occluded half-life */
     ND_SITE_OCCLUSION_OFF, /* open to the air again */
+    ND_SITE_SERUM_ON,      /* a serum goes on: the serum held at c0 on the surface */
+    ND_SITE_SERUM_OFF,     /* wiped off or absorbed */
     ND_SITE_EVENT_KINDS
 } nd_site_event_kind;
 
 typedef struct {
     double t_s; /* from the start of the series */
     nd_site_event_kind kind;
-    double c0; /* ND_SITE_TOPICAL_ON: concentration in the unit of the calibrated cream (EMLA) */
+    double c0; /* ND_SITE_TOPICAL_ON: concentration in the unit of the calibrated cream (EMLA);
+                  ND_SITE_SERUM_ON: in the serum's own unit */
 } nd_site_event;
 
 typedef struct {
@@ -261,6 +274,9 @@ typedef struct {
      * this share of the analgesic threshold everywhere: 0: 0.25; < 0: never
      * (docs/model.md 8.3). */
     double agent_drop_fraction;
+    /* The serum's molar mass (nd_tissue_params_serum); 0: no serum, and
+     * ND_SITE_SERUM_ON is refused. */
+    double serum_molar_mass_g_mol;
 } nd_site_spec;
 
 /* The state of a site at one sample time. */
@@ -274,6 +290,10 @@ typedef struct {
     double blood_m3;      /* extravasated blood in the window (volume) */
     double signal_mean;   /* wound signal, dermal mean */
     double collagen1_rel, collagen3_rel, elastin_rel; /* dermal means, 1 = baseline */
+    /* The serum's depth: the median over the columns of the depth where it
+     * is at or above the analgesic threshold's share of its surface
+     * concentration -- the lumped topical_depth_mm's index; 0 with none. */
+    double serum_depth_m;
 } nd_site_sample;
 
 /* Run a site: punctures (any order) and events (any order; at one time, in

@@ -180,6 +180,13 @@ static int session_events(const nd_scenario *sc, const nd_timeline *tl, double t
             ev[n++] = (nd_site_event){t0 + tl->start_s[i], ND_SITE_TOPICAL_ON, 1.0};
             ev[n++] = (nd_site_event){t0 + tl->end_s[i], ND_SITE_TOPICAL_OFF, 0.0};
         }
+    /* A serum: the solver's second agent (one serum a session). */
+    for (int i = 0; i < tl->n_steps; i++)
+        if (tl->steps[i].kind == ND_STEP_TOPICAL) {
+            ev[n++] = (nd_site_event){t0 + tl->start_s[i], ND_SITE_SERUM_ON, 1.0};
+            ev[n++] = (nd_site_event){t0 + tl->end_s[i], ND_SITE_SERUM_OFF, 0.0};
+            break;
+        }
     double on[ND_MAX_STEPS], off[ND_MAX_STEPS];
     int m = dressings(sc, tl, on, off);
     for (int j = 0; j < m; j++) {
@@ -187,6 +194,25 @@ static int session_events(const nd_scenario *sc, const nd_timeline *tl, double t
         ev[n++] = (nd_site_event){t0 + off[j], ND_SITE_OCCLUSION_OFF, 0.0};
     }
     return n;
+}
+
+/* Molar mass of the session's serum (data/topicals.csv); 0 with none. */
+static nd_status serum_molar_mass(const nd_timeline *tl, double *out, nd_error *err)
+{
+    *out = 0.0;
+    for (int i = 0; i < tl->n_steps; i++) {
+        if (tl->steps[i].kind != ND_STEP_TOPICAL) continue;
+        nd_table *t;
+        nd_status st = nd_table_load("topicals.csv", &t, err);
+        if (st) return st;
+        long r = nd_table_find(t, "name", tl->steps[i].product);
+        st = r < 0 ? nd_error_at(err, ND_ERR_INPUT, "data/topicals.csv", 0, 0, "product",
+                                 "unknown product '%s'", tl->steps[i].product)
+                   : nd_table_number(t, (size_t)r, "molar_mass_g_mol", out, err);
+        nd_table_free(t);
+        return st;
+    }
+    return ND_OK;
 }
 
 nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, int n, int threads,
@@ -200,6 +226,8 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
     nd_status rc = nd_outcome_params_load(nd_session_params(s), ND_PARAM_VALUE, &op, err);
     if (!rc) rc = nd_tissue_params_load(NULL, 0, &tp, err);
     if (!rc) rc = nd_tissue_params_healing(nd_session_params(s), &tp, err);
+    double serum_g_mol = 0.0;
+    if (!rc) rc = serum_molar_mass(tl, &serum_g_mol, err);
     if (rc) return rc;
     st->samples = calloc((size_t)st->n, sizeof *st->samples);
     if (!st->samples) return nd_error_set(err, ND_ERR_NOMEM, "out of memory");
@@ -216,7 +244,7 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
         long np = 0;
         const nd_site_puncture *one = nd_site_collector_punctures(st->col, k, &np, NULL);
         nd_site_puncture *pu = malloc(sizeof *pu * (size_t)(np * sessions + 1));
-        nd_site_event ev[(2 + 2 * ND_MAX_STEPS) * 20];
+        nd_site_event ev[(4 + 2 * ND_MAX_STEPS) * 20];
         st->samples[k] = malloc(sizeof *st->samples[k] * (size_t)(n > 0 ? n : 1));
         nd_status r = pu && st->samples[k] ? ND_OK : ND_ERR_NOMEM;
         int ne = 0;
@@ -233,6 +261,7 @@ nd_status nd_sites_run(nd_sites *st, const nd_session *s, const double *times, i
                           w->y0_m + 0.5 * w->width_m, &spec.bounds);
         spec.x0_m = w->x0_m, spec.y0_m = w->y0_m, spec.width_m = w->width_m;
         spec.voxel_m = sc->output.tissue_voxel_m;
+        spec.serum_molar_mass_g_mol = serum_g_mol;
         /* The same closure as the lumped model's, for the zone's depth. */
         nd_outcome_input in;
         nd_outcome_input_from_field(nd_session_field(s), w->zone, &in);

@@ -45,7 +45,7 @@ void nd_topical_cream(const nd_outcome_params *p, const nd_numbing *n, nd_topica
     }
 }
 
-/* Lidocaine's molar mass: the products' fronts are scaled from LMX4's. */
+/* Lidocaine's molar mass: the products' fronts are scaled from its. */
 #define LIDOCAINE_G_MOL 234.3
 
 nd_status nd_topical_product(const nd_outcome_params *p, const char *product, nd_topical_agent *out,
@@ -63,8 +63,11 @@ nd_status nd_topical_product(const nd_outcome_params *p, const char *product, nd
         st = nd_table_number(t, (size_t)r, "molar_mass_g_mol", &mw, err);
     nd_table_free(t);
     if (st) return st;
-    /* Stokes-Einstein: D ~ 1/radius ~ molar mass^(-1/3), and the front ~ sqrt(D). */
-    out->rate = p->lmx4_rate * pow(LIDOCAINE_G_MOL / mw, 1.0 / 6.0);
+    /* Stokes-Einstein: D ~ 1/radius ~ molar mass^(-1/3), and the front ~
+     * sqrt(D).  The base is lidocaine's front as calibrated on Wahlgren
+     * (occluded EMLA), the agent the 3-D solver carries, so that a serum's
+     * front here and in the solver (nd_tissue_params_serum) scale alike. */
+    out->rate = p->emla_rate * pow(LIDOCAINE_G_MOL / mw, 1.0 / 6.0);
     out->lag_s = INFINITY;
     return ND_OK;
 }

@@ -10,7 +10,8 @@
 #include "tissue/tissue_internal.h"
 
 static const char *const species_names[NS] = {
-    "agent", "blood", "signal", "fibroblast", "openness", "collagen1", "collagen3", "elastin",
+    "agent",     "blood",     "signal",  "fibroblast", "openness",
+    "collagen1", "collagen3", "elastin", "serum",
 };
 
 const char *nd_tissue_species_name(int species)

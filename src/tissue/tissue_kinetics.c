@@ -9,7 +9,7 @@
  * as the kinetics' correction of the increment: kinetics alone are then
  * integrated exactly at any step, however stiff, and a steady state stays
  * steady.  phi1 is computed once per depth level and step length (a few
- * distinct levels, 8 x 8 each) with exp(Z), by scaling and squaring
+ * distinct levels, 9 x 9 each) with exp(Z), by scaling and squaring
  * (Higham, Functions of Matrices, 2008, 10.7.4); a step of the kinetics is
  * then one small matrix-vector product per voxel: no Newton iteration, no
  * error control of its own.  A per-voxel stiff ODE solver (CVODE) would spend

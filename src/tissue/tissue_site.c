@@ -52,9 +52,14 @@ static nd_status check_inputs(const nd_site_spec *s, const nd_site_puncture *pu,
     for (int i = 0; i < n_ev; i++)
         if (!(isfinite(ev[i].t_s) && ev[i].t_s >= 0.0) || ev[i].kind < 0 ||
             ev[i].kind >= ND_SITE_EVENT_KINDS ||
-            (ev[i].kind == ND_SITE_TOPICAL_ON && !(isfinite(ev[i].c0) && ev[i].c0 >= 0.0)))
+            ((ev[i].kind == ND_SITE_TOPICAL_ON || ev[i].kind == ND_SITE_SERUM_ON) &&
+             !(isfinite(ev[i].c0) && ev[i].c0 >= 0.0)))
             return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "events",
                                "event %d: time >= 0, a known kind and c0 >= 0", i);
+        else if (ev[i].kind == ND_SITE_SERUM_ON && !(s->serum_molar_mass_g_mol > 0.0))
+            return nd_error_at(err, ND_ERR_INPUT, "", 0, 0, "serum_molar_mass_g_mol",
+                               "event %d puts a serum on, but the site has no serum's molar mass",
+                               i);
     for (long q = 0; q < n_pu; q++) {
         double x = pu[q].x_m - s->x0_m, y = pu[q].y_m - s->y0_m;
         if (!(isfinite(pu[q].t_s) && pu[q].t_s >= 0.0 && x >= 0.0 && x < s->width_m && y >= 0.0 &&
@@ -65,7 +70,8 @@ static nd_status check_inputs(const nd_site_spec *s, const nd_site_puncture *pu,
     return ND_OK;
 }
 
-/* Drop the agent once no cream holds it and it is below floor everywhere.
+/* Drop the agent (or the serum, alike) once nothing on the surface holds it
+ * and it is below floor everywhere.
  * Without a source, diffusion and first-order clearance cannot raise the
  * agent's maximum (the maximum principle), so from then on it never reaches
  * the analgesic threshold again and no read-out of the session changes; the
@@ -76,17 +82,18 @@ static nd_status check_inputs(const nd_site_spec *s, const nd_site_puncture *pu,
  * directions at once (tissue_step.c) -- would otherwise hold the steps at
  * minutes through the weeks of remodelling; with the agent gone nothing
  * moves, and the kinetics step exactly from one item to the next. */
-static int drop_agent(nd_tissue *t, double floor)
+static int drop_agent(nd_tissue *t, int species, double floor)
 {
-    const double *u = nd_tissue_data(t, ND_TISSUE_AGENT);
+    const double *u = nd_tissue_data(t, species);
     const size_t n = t->n;
     for (size_t v = 0; v < n; v++)
         if (!(fabs(u[v]) < floor)) return 0;
-    memset(nd_tissue_data_mut(t, ND_TISSUE_AGENT), 0, sizeof(double) * n);
+    memset(nd_tissue_data_mut(t, species), 0, sizeof(double) * n);
     return 1;
 }
 
-static void sample(const nd_tissue *t, const nd_tissue_params *p, nd_site_sample *o)
+static void sample(const nd_tissue *t, const nd_tissue_params *p, double serum_c0,
+                   nd_site_sample *o)
 {
     o->time_s = nd_tissue_time(t);
     o->analgesia_depth_m = nd_tissue_median_depth_above(t, ND_TISSUE_AGENT, p->analgesic_threshold);
@@ -96,6 +103,8 @@ static void sample(const nd_tissue *t, const nd_tissue_params *p, nd_site_sample
     o->collagen1_rel = 1.0 + nd_tissue_dermal_mean(t, ND_TISSUE_COLLAGEN1);
     o->collagen3_rel = 1.0 + nd_tissue_dermal_mean(t, ND_TISSUE_COLLAGEN3);
     o->elastin_rel = 1.0 + nd_tissue_dermal_mean(t, ND_TISSUE_ELASTIN);
+    o->serum_depth_m =
+        nd_tissue_median_depth_above(t, ND_TISSUE_SERUM, p->analgesic_threshold * serum_c0);
 }
 
 nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec,
@@ -132,10 +141,13 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
      * none of the window means a site reports -- the kinetics are uniform
      * within a layer -- while resolving their sharp edges would cost most of
      * the steps.  Only the agent moves. */
-    for (int s = ND_TISSUE_BLOOD; s < ND_TISSUE_SPECIES; s++) {
+    for (int s = ND_TISSUE_BLOOD; s <= ND_TISSUE_ELASTIN; s++) {
         tp.channel_diffusivity_m2_s[s] = 0.0;
         for (int l = 0; l < ND_LAYER_COUNT; l++) tp.diffusivity_m2_s[s][l] = 0.0;
     }
+
+    if (spec->serum_molar_mass_g_mol > 0.0)
+        nd_tissue_params_serum(&tp, spec->serum_molar_mass_g_mol);
 
     size_t count = (size_t)n_pu + (size_t)n_ev + (size_t)n_times;
     item *items = malloc(sizeof *items * (count ? count : 1));
@@ -157,6 +169,8 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
     const double floor_depth = nz * g.voxel_m;
     const double drop = spec->agent_drop_fraction == 0.0 ? 0.25 : spec->agent_drop_fraction;
     int cream = 0, gone = 1; /* gone: the agent is known to be zero */
+    int serum = 0, serum_gone = 1;
+    double serum_c0 = 1.0; /* the serum's last surface value: its depth's reference */
     for (size_t i = 0; !st && i < m; i++) {
         const item *it = &items[i];
         if (it->t > nd_tissue_time(t) && (st = nd_tissue_run_to(t, it->t, err))) break;
@@ -171,9 +185,19 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
                 st = nd_tissue_set_surface(t, ND_TISSUE_AGENT, 0, 0.0, err);
                 cream = 0;
                 break;
+            case ND_SITE_SERUM_ON:
+                st = nd_tissue_set_surface(t, ND_TISSUE_SERUM, 1, e->c0, err);
+                serum = 1, serum_gone = 0;
+                serum_c0 = e->c0 > 0.0 ? e->c0 : serum_c0;
+                break;
+            case ND_SITE_SERUM_OFF:
+                st = nd_tissue_set_surface(t, ND_TISSUE_SERUM, 0, 0.0, err);
+                serum = 0;
+                break;
             case ND_SITE_OCCLUSION_ON:
                 st = nd_tissue_set_closure_half_life(t, occl_half, err);
                 break;
+            case ND_SITE_OCCLUSION_OFF:
             default:
                 st = nd_tissue_set_closure_half_life(t, open_half, err);
                 break;
@@ -191,10 +215,12 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
             i = j - 1;
             st = nd_tissue_puncture_add(t, batch, nb, err);
         } else {
-            sample(t, &tp, &out[it->index]);
+            sample(t, &tp, serum_c0, &out[it->index]);
         }
         if (!st && !cream && !gone && drop > 0.0)
-            gone = drop_agent(t, drop * tp.analgesic_threshold);
+            gone = drop_agent(t, ND_TISSUE_AGENT, drop * tp.analgesic_threshold);
+        if (!st && !serum && !serum_gone && drop > 0.0)
+            serum_gone = drop_agent(t, ND_TISSUE_SERUM, drop * tp.analgesic_threshold * serum_c0);
     }
     if (t && stats) nd_tissue_stats_get(t, stats);
     nd_tissue_free(t);

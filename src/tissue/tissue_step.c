@@ -22,7 +22,7 @@
  * (Douglas & Rachford 1956; Hundsdorfer & Verwer, Numerical Solution of
  * Time-Dependent Advection-Diffusion-Reaction Equations, 2003, IV.3.2, with
  * theta = 1 and the kinetics' correction phi1 in place of (I - dt M)^-1).
- * Each correction is a tridiagonal solve along grid lines or an 8 x 8 product
+ * Each correction is a tridiagonal solve along grid lines or a 9 x 9 product
  * per voxel, as cheap as plain directional splitting -- but a steady state of
  * the full problem (F(u) = 0) is left exactly where it is, for any dt.  Plain
  * splitting (locally one-dimensional backward Euler, as BioFVM does) is not:

@@ -154,6 +154,37 @@ static void dropping_the_spent_agent_changes_no_read_out(void **state)
     assert_true(sb.steps <= sa.steps);
 }
 
+/* A serum put on after the passes goes in through their channels only: a
+ * depth with punctures, none without (beyond the top voxel the read-out
+ * reaches from the held surface); a serum with no molar mass is refused. */
+static void a_serum_goes_in_through_the_channels(void **state)
+{
+    (void)state;
+    nd_tissue_params p;
+    nd_error e;
+    assert_int_equal(nd_tissue_params_load(NULL, 0, &p, &e), ND_OK);
+    nd_site_spec s = spec(40e-6, 1);
+    nd_site_puncture pu[64];
+    nd_site_event ev[20];
+    int nev, npu = series(&s, 1, pu, ev, &nev);
+    ev[nev++] = (nd_site_event){3000, ND_SITE_SERUM_ON, 1.0};
+    ev[nev++] = (nd_site_event){4200, ND_SITE_SERUM_OFF, 0.0};
+    double times[2] = {2990, 3600};
+    nd_site_sample with[2], without[2];
+    assert_int_equal(nd_tissue_site_run(&p, &s, pu, npu, ev, nev, times, 2, with, NULL, &e),
+                     ND_ERR_INPUT);
+    assert_string_equal(e.field, "serum_molar_mass_g_mol");
+    s.serum_molar_mass_g_mol = 157.2; /* tranexamic acid */
+    assert_int_equal(nd_tissue_site_run(&p, &s, pu, npu, ev, nev, times, 2, with, NULL, &e), ND_OK);
+    assert_int_equal(nd_tissue_site_run(&p, &s, NULL, 0, ev, nev, times, 2, without, NULL, &e),
+                     ND_OK);
+    printf("serum 10 min after going on: %.2f mm after the passes, %.3f mm on intact skin\n",
+           with[1].serum_depth_m * 1e3, without[1].serum_depth_m * 1e3);
+    assert_true(with[0].serum_depth_m == 0.0 && without[0].serum_depth_m == 0.0);
+    assert_true(with[1].serum_depth_m > 0.3e-3);
+    assert_true(without[1].serum_depth_m < s.voxel_m);
+}
+
 static void same_bits_for_one_and_two_threads(void **state)
 {
     (void)state;
@@ -247,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ninety_days_in_one_run),
         cmocka_unit_test(dropping_the_spent_agent_changes_no_read_out),
+        cmocka_unit_test(a_serum_goes_in_through_the_channels),
         cmocka_unit_test(same_bits_for_one_and_two_threads),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(collector_keeps_what_falls_in_each_window),
