@@ -271,8 +271,8 @@ typedef struct {
     int threads;                         /* 0: 1 (sites are run side by side) */
     double rtol;                         /* 0: 1e-2 (the read-outs are window means) */
     /* With no cream on, the agent is dropped (set to zero) once it is below
-     * this share of the analgesic threshold everywhere: 0: 0.25; < 0: never
-     * (docs/model.md 8.3). */
+     * this share of the analgesic threshold everywhere, and a serum alike
+     * once it is off: 0: 0.25; < 0: never (docs/model.md 8.3). */
     double agent_drop_fraction;
     /* The serum's molar mass (nd_tissue_params_serum); 0: no serum, and
      * ND_SITE_SERUM_ON is refused. */

@@ -94,32 +94,31 @@ static void exp_phi1(const double *z, double *e, double *f)
     }
 }
 
-void nd_tissue_expm(nd_tissue *t, double dt, double *e)
+/* exp(M_k dt) into ex and phi1(M_k dt) into ph, for every level; either
+ * may be NULL. */
+static void per_level(nd_tissue *t, double dt, double *ex, double *ph)
 {
-    double z[NS * NS], f[NS * NS];
+    enum { N = NS * NS };
+    double z[N], e0[N], f0[N];
     for (int k = 0; k < t->nz; k++) {
-        double *ek = e + (size_t)k * NS * NS;
+        double *ek = ex ? ex + (size_t)k * N : e0, *fk = ph ? ph + (size_t)k * N : f0;
         if (t->msame[k]) {
-            memcpy(ek, ek - NS * NS, sizeof(double) * NS * NS);
+            if (ex) memcpy(ek, ek - N, sizeof(double) * N);
+            if (ph) memcpy(fk, fk - N, sizeof(double) * N);
             continue;
         }
-        const double *mk = t->mk + (size_t)k * NS * NS;
-        for (int i = 0; i < NS * NS; i++) z[i] = mk[i] * dt;
-        exp_phi1(z, ek, f);
+        const double *mk = t->mk + (size_t)k * N;
+        for (int i = 0; i < N; i++) z[i] = mk[i] * dt;
+        exp_phi1(z, ek, fk);
     }
+}
+
+void nd_tissue_expm(nd_tissue *t, double dt, double *e)
+{
+    per_level(t, dt, e, NULL);
 }
 
 void nd_tissue_phi1(nd_tissue *t, double dt, double *e)
 {
-    double z[NS * NS], ex[NS * NS];
-    for (int k = 0; k < t->nz; k++) {
-        double *ek = e + (size_t)k * NS * NS;
-        if (t->msame[k]) {
-            memcpy(ek, ek - NS * NS, sizeof(double) * NS * NS);
-            continue;
-        }
-        const double *mk = t->mk + (size_t)k * NS * NS;
-        for (int i = 0; i < NS * NS; i++) z[i] = mk[i] * dt;
-        exp_phi1(z, ex, ek);
-    }
+    per_level(t, dt, NULL, e);
 }

@@ -70,17 +70,16 @@ static nd_status check_inputs(const nd_site_spec *s, const nd_site_puncture *pu,
     return ND_OK;
 }
 
-/* Drop the agent (or the serum, alike) once nothing on the surface holds it
- * and it is below floor everywhere.
- * Without a source, diffusion and first-order clearance cannot raise the
- * agent's maximum (the maximum principle), so from then on it never reaches
- * the analgesic threshold again and no read-out of the session changes; the
- * next cream goes on a day or more later, when clearance (hours) would have
- * taken the rest.  What it saves: the stepping error left over from the
- * hours with a cream on -- noise of about 1e-4 of C0, which the stabilising
- * correction damps only slowly where it varies along two or three
- * directions at once (tissue_step.c) -- would otherwise hold the steps at
- * minutes through the weeks of remodelling; with the agent gone nothing
+/* Drop the agent (the serum alike) once nothing on the surface holds it and
+ * it is below floor everywhere.  Without a source, diffusion and first-order
+ * clearance cannot raise its maximum (the maximum principle), so from then
+ * on it never reaches the threshold again and no read-out of the session
+ * changes; the next cream or serum goes on a session later, when clearance
+ * (hours) would have taken the rest.  What it saves: the stepping error left
+ * from the hours with a cream on -- noise of about 1e-4 of C0, which the
+ * stabilising correction damps only slowly where it varies along two or
+ * three directions at once (tissue_step.c) -- would otherwise hold the steps
+ * at minutes through the weeks of remodelling; with the agent gone nothing
  * moves, and the kinetics step exactly from one item to the next. */
 static int drop_agent(nd_tissue *t, int species, double floor)
 {
@@ -140,7 +139,7 @@ nd_status nd_tissue_site_run(const nd_tissue_params *p, const nd_site_spec *spec
      * signal_diffusivity_m2_s, fibroblast_diffusivity_m2_s), which changes
      * none of the window means a site reports -- the kinetics are uniform
      * within a layer -- while resolving their sharp edges would cost most of
-     * the steps.  Only the agent moves. */
+     * the steps.  Only the agents move: the cream's and a serum. */
     for (int s = ND_TISSUE_BLOOD; s <= ND_TISSUE_ELASTIN; s++) {
         tp.channel_diffusivity_m2_s[s] = 0.0;
         for (int l = 0; l < ND_LAYER_COUNT; l++) tp.diffusivity_m2_s[s][l] = 0.0;

@@ -197,41 +197,58 @@ static int pen_punctures(nd_tissue_puncture *pu, int side, double width, double 
 
 /* 3. Needling first, then the cream.  The 3-D front is the median over the
  * window's columns (what a site reports). */
+/* One channel in a periodic window of the given width (a square array of
+ * channels that far apart), needled at t = 0 or not; only the agent and,
+ * with a molar mass, the serum matter. */
+static nd_tissue *pen_volume(double h, double width, double depth, double diam, double half,
+                             double serum_g_mol, int needled)
+{
+    nd_tissue_params p = TP;
+    p.closure_half_life_s = half;
+    memset(p.blood_release, 0, sizeof p.blood_release);
+    memset(p.signal_release, 0, sizeof p.signal_release);
+    p.wound_radius_m = 0;
+    if (serum_g_mol > 0.0) nd_tissue_params_serum(&p, serum_g_mol);
+    nd_tissue_options o;
+    nd_tissue_options_default(&o);
+    o.threads = 1;
+    o.periodic = 1;
+    o.rtol = 1e-2;
+    nd_tissue_geometry g = {(int)lround(width / h), (int)lround(width / h), h, 6e-3, CHEEK};
+    nd_tissue *t;
+    nd_error e;
+    assert_int_equal(nd_tissue_create(&g, &p, &o, &t, &e), ND_OK);
+    nd_tissue_puncture pu[16];
+    int n = pen_punctures(pu, 1, width, depth, diam);
+    if (needled) assert_int_equal(nd_tissue_puncture_add(t, pu, n, &e), ND_OK);
+    return t;
+}
+
 static const double reads[] = {600, 900, 1200, 1500, 2100};
 static double solver[2][5], lumped[2][5];
 static const double channel_depth = 0.93e-3;
+/* The pen of 3 and 3b: voxels, the channels' spacing (one channel in a
+ * periodic window that wide: 2500 per cm^2) and diameter, and their
+ * lumped half-life for that depth. */
+#define PEN_VOXEL (COARSE ? 25e-6 : 20e-6)
+static const double pen_width = 0.2e-3, pen_diam = 70e-6;
+
+static double pen_half_life(void)
+{
+    nd_outcome_input in;
+    memset(&in, 0, sizeof in);
+    in.depth_mean_m = channel_depth;
+    return nd_channel_half_life(&OP, &in, 3);
+}
 
 static void cream_after_needling(void **state)
 {
     (void)state;
-    /* One channel in a periodic 0.2 mm window: a square array of channels
-     * 0.2 mm apart, 2500 per cm^2. */
-    const double h = COARSE ? 25e-6 : 20e-6, width = 0.2e-3, depth = channel_depth, diam = 70e-6;
-    const int side = 1;
-    const double density = side * side / (width * width);
-    nd_outcome_input in;
-    memset(&in, 0, sizeof in);
-    in.depth_mean_m = depth;
-    const double half = nd_channel_half_life(&OP, &in, 3);
-    const double on = 300, off = 1500;
+    const double h = PEN_VOXEL, width = pen_width, depth = channel_depth, diam = pen_diam;
+    const double density = 1.0 / (width * width), half = pen_half_life(), on = 300, off = 1500;
     for (int needled = 0; needled <= 1; needled++) {
-        nd_tissue_params p = TP;
-        p.closure_half_life_s = half;
-        memset(p.blood_release, 0, sizeof p.blood_release); /* only the agent matters here */
-        memset(p.signal_release, 0, sizeof p.signal_release);
-        p.wound_radius_m = 0;
-        nd_tissue_options o;
-        nd_tissue_options_default(&o);
-        o.threads = 1;
-        o.periodic = 1;
-        o.rtol = 1e-2;
-        nd_tissue_geometry g = {(int)lround(width / h), (int)lround(width / h), h, 6e-3, CHEEK};
-        nd_tissue *t;
+        nd_tissue *t = pen_volume(h, width, depth, diam, half, 0.0, needled);
         nd_error e;
-        assert_int_equal(nd_tissue_create(&g, &p, &o, &t, &e), ND_OK);
-        nd_tissue_puncture pu[16];
-        int n = pen_punctures(pu, side, width, depth, diam);
-        if (needled) assert_int_equal(nd_tissue_puncture_add(t, pu, n, &e), ND_OK);
         assert_int_equal(nd_tissue_run_to(t, on, &e), ND_OK);
         assert_int_equal(nd_tissue_set_surface(t, ND_TISSUE_AGENT, 1, 1.0, &e), ND_OK);
         assert_int_equal(nd_tissue_set_closure_half_life(t, OP.ch_half_life_occluded, &e), ND_OK);
@@ -293,12 +310,8 @@ static void cream_after_needling_lumped_agrees(void **state)
 static void serum_after_needling_lumped_agrees(void **state)
 {
     (void)state;
-    const double h = COARSE ? 25e-6 : 20e-6, width = 0.2e-3, depth = channel_depth, diam = 70e-6;
-    const double density = 1.0 / (width * width);
-    nd_outcome_input in;
-    memset(&in, 0, sizeof in);
-    in.depth_mean_m = depth;
-    const double half = nd_channel_half_life(&OP, &in, 3), on = 300, off = 1500;
+    const double h = PEN_VOXEL, width = pen_width, depth = channel_depth, diam = pen_diam;
+    const double density = 1.0 / (width * width), half = pen_half_life(), on = 300, off = 1500;
     const char *names[] = {"tranexamic_acid", "hyaluronic_acid"};
     const double grams[] = {157.2, 50000};
     const double at[] = {600, 900, 1200, 1500};
@@ -309,23 +322,7 @@ static void serum_after_needling_lumped_agrees(void **state)
         assert_int_equal(nd_topical_product(&OP, names[q], &serum, &e), ND_OK);
         printf("%s (%.0f g/mol) from 5 to 25 min after the pen pass above:\n", names[q], grams[q]);
         for (int needled = 1; needled >= 0; needled--) {
-            nd_tissue_params p = TP;
-            p.closure_half_life_s = half;
-            memset(p.blood_release, 0, sizeof p.blood_release);
-            memset(p.signal_release, 0, sizeof p.signal_release);
-            p.wound_radius_m = 0;
-            nd_tissue_params_serum(&p, grams[q]);
-            nd_tissue_options o;
-            nd_tissue_options_default(&o);
-            o.threads = 1;
-            o.periodic = 1;
-            o.rtol = 1e-2;
-            nd_tissue_geometry g = {(int)lround(width / h), (int)lround(width / h), h, 6e-3, CHEEK};
-            nd_tissue *t;
-            assert_int_equal(nd_tissue_create(&g, &p, &o, &t, &e), ND_OK);
-            nd_tissue_puncture pu[16];
-            int n = pen_punctures(pu, 1, width, depth, diam);
-            if (needled) assert_int_equal(nd_tissue_puncture_add(t, pu, n, &e), ND_OK);
+            nd_tissue *t = pen_volume(h, width, depth, diam, half, grams[q], needled);
             assert_int_equal(nd_tissue_run_to(t, on, &e), ND_OK);
             assert_int_equal(nd_tissue_set_surface(t, ND_TISSUE_SERUM, 1, 1.0, &e), ND_OK);
             nd_topical_history hist;
