@@ -39,4 +39,28 @@ check "tissue.csv identical for 1 and 2 threads" 'cmp -s "$TMP/a/tissue.csv" "$T
 check "too many sites refused with exit 2" '[ $? -eq 2 ] && grep -q "tissue-sites" "$TMP/err"'
 check "and nothing written" '[ ! -e "$TMP/c" ]'
 
+# A serum after the pass: the site follows it in through the channels, from
+# the same moment as the lumped time course (after it comes off the two part:
+# the lumped front fades on the numbing's time scale, the site's serum is
+# cleared by blood flow and is held by the volume's floor).
+cat >"$TMP/serum.yaml" <<'YAML'
+seed: 9
+patient: {age_y: 40, sex: female, fitzpatrick: III}
+device: {preset: pen_12}
+protocol:
+  steps:
+    - needling: {}
+    - topical: {product: tranexamic_acid, contact_min: 20}
+  follow_up_days: 2
+  zones: [{zone: forehead, depth_mm: 0.5}]
+output: {tissue_voxel_um: 40, tissue_width_mm: 1}
+YAML
+"$NEEDLE" simulate "$TMP/serum.yaml" --out "$TMP/d" --quiet --tissue-sites 1
+check "run with a serum exits 0" '[ $? -eq 0 ]'
+check "tissue.csv has the serum's depth" 'head -1 "$TMP/d/tissue.csv" | grep -q ",topical_depth_mm$"'
+paste -d, "$TMP/d/tissue.csv" "$TMP/d/timecourse.csv" | awk -F, 'NR > 1 { print $15, $NF }' >"$TMP/sd"
+check "the site's serum goes in when the lumped one does" \
+    '[ -s "$TMP/sd" ] && awk "{ if ((\$1 > 0) != (\$2 > 0)) bad = 1; if (\$2 > 0) exit } END { exit bad }" "$TMP/sd"'
+check "and it got in" 'awk "\$1 > 0.1 { found = 1 } END { exit !found }" "$TMP/sd"'
+
 finish
