@@ -45,7 +45,7 @@ void nd_topical_cream(const nd_outcome_params *p, const nd_numbing *n, nd_topica
     }
 }
 
-/* Lidocaine's molar mass: the products' fronts are scaled from its. */
+/* Lidocaine's molar mass: a product's front is scaled from lidocaine's. */
 #define LIDOCAINE_G_MOL 234.3
 
 nd_status nd_topical_product(const nd_outcome_params *p, const char *product, nd_topical_agent *out,
