@@ -138,9 +138,9 @@ static void liveness(nd_tissue *t)
  * exp(M dt): the steps then cost nothing for them (at a site, the wound's
  * blood and signal and the healing chain, while the agent sets the step).
  * Only when something diffuses; otherwise every step is already exact. */
-static int split_lazy(nd_tissue *t)
+static void split_lazy(nd_tissue *t)
 {
-    int ndiff = 0, nlazy = 0;
+    int ndiff = 0;
     for (int s = 0; s < NS; s++) ndiff += t->diffuses[s];
     for (int s = 0; s < NS; s++)
         t->lazy[s] =
@@ -159,8 +159,6 @@ static int split_lazy(nd_tissue *t)
                 }
             }
     }
-    for (int s = 0; s < NS; s++) nlazy += t->lazy[s];
-    return nlazy;
 }
 
 /* Carry the lazy species over dt: u <- exp(M_k dt) u, voxel by voxel. */
