@@ -29,11 +29,10 @@ void nd_tissue_options_default(nd_tissue_options *o)
 }
 
 /* 64-byte aligned doubles (a cache line, and room for any SIMD width).  A
- * species array is read in x-z slabs, nx doubles every nx ny: at 100 x 100
- * each row of a slab lies in a page of its own, so a slab of a few species
- * spans more 4 kB pages than the TLB holds.  Arrays of 2 MB or more are
- * therefore put on 2 MB boundaries and offered huge pages (where the kernel
- * gives them only on request). */
+ * step streams a dozen species arrays at once, each at three neighbouring
+ * planes, so arrays of 2 MB or more are put on 2 MB boundaries and offered
+ * huge pages (where the kernel gives them only on request): their pages
+ * then stay in the TLB. */
 double *nd_tissue_alloc(size_t count, int zero)
 {
     const size_t huge = (size_t)2 << 20;
@@ -66,6 +65,7 @@ void nd_tissue_free(nd_tissue *t)
         free(t->a[s]);
         free(t->b[s]);
         free(t->dinc[s]);
+        free(t->zrow[s]);
         free(t->coef[s].cap);
         free(t->coef[s].plat);
         free(t->coef[s].az);
@@ -79,13 +79,15 @@ void nd_tissue_free(nd_tissue *t)
     free(t->zgen);
     free(t->scratch);
     free(t->batch);
-    free(t->yout);
+    free(t->zcol);
     free(t->prop);
     free(t->mk);
     free(t->msame);
     free(t->zfac);
     free(t->xf);
     free(t->xfac);
+    free(t->yf);
+    free(t->yfac);
     free(t);
 }
 
@@ -208,6 +210,8 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     t->dt_next = o->fixed_dt_s > 0.0 ? o->fixed_dt_s : o->dt_initial_s;
     const int nx = t->nx, ny = t->ny, nz = t->nz;
 
+    t->dx = (nx + 7) / 8 * 8;
+    t->dplane = (size_t)t->dx * ny;
     int ok = 1;
     for (int s = 0; s < NS; s++) {
         ok &= (t->u[s] = dalloc(t->n)) != NULL;
@@ -219,16 +223,18 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
             if (p->diffusivity_m2_s[s][l] > dmax) dmax = p->diffusivity_m2_s[s][l];
         t->moves[s] = t->diffuses[s] = dmax > 0.0;
         t->active[s] = 1;
-        if (t->moves[s]) ok &= (t->dinc[s] = dalloc(t->n)) != NULL;
+        if (t->moves[s]) ok &= (t->dinc[s] = dalloc(t->dplane * nz)) != NULL;
     }
-    /* Per-thread scratch: the plane pass needs factors, line rows and a
-     * stash of lines (or the kinetics rows); the slab pass line rows and a
-     * stash of columns. */
+    /* Per-thread scratch: the down pass needs a row of the periodic
+     * correction and a stash of the columns through channels (at most a
+     * plane), the up pass the kinetics rows and that stash, the columns'
+     * set-up three of their rows. */
     int lxy = nx > ny ? nx : ny, lxz = nx > nz ? nx : nz;
-    size_t stash = t->plane > (size_t)(NS + 2) * nx ? t->plane : (size_t)(NS + 2) * nx;
-    size_t need_plane = 3 * (size_t)(nx + ny) + 8 * (size_t)lxy + stash;
-    size_t need_slab = 7 * (size_t)lxz + (size_t)nx * nz;
-    t->scratch_len = ((need_plane > need_slab ? need_plane : need_slab) + 7) / 8 * 8;
+    size_t need_down = (size_t)lxy + t->plane;
+    size_t need_up = (size_t)(NS + 2) * nx + t->plane;
+    size_t need = need_down > need_up ? need_down : need_up;
+    if (need < 3 * (size_t)nz) need = 3 * (size_t)nz;
+    t->scratch_len = (need + 7) / 8 * 8;
     ok &= (t->chan = dalloc(t->n)) != NULL;
     ok &= (t->frac = dalloc((size_t)nz * NL)) != NULL;
     ok &= (t->half = dalloc((size_t)nz * 2 * NL)) != NULL;
@@ -237,21 +243,20 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->ygen = calloc((size_t)nx * nz, 1)) != NULL;
     ok &= (t->zgen = calloc(t->plane, 1)) != NULL;
     ok &= (t->scratch = dalloc((size_t)t->threads * t->scratch_len)) != NULL;
-    /* Lines through channels, all those of a slab or plane together: their
+    /* Lines through channels, all those of a plane together: their
      * openness, rows, values and periodic correction (6 per voxel), the
-     * lines' levels or columns and per-line constants. */
-    size_t bvox = t->plane > (size_t)nx * nz ? t->plane : (size_t)nx * nz;
-    t->batch_len = (6 * bvox + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
+     * lines' levels, rows or columns and per-line constants. */
+    t->batch_len = (6 * t->plane + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
     ok &= (t->batch = dalloc((size_t)t->threads * t->batch_len)) != NULL;
-    int nmove = 0;
-    for (int s = 0; s < NS; s++) nmove += t->moves[s];
-    ok &= (t->yout = dalloc((size_t)t->threads * (nmove > 0 ? nmove : 1) * t->plane)) != NULL;
+    ok &= (t->zcol = calloc(t->plane, sizeof *t->zcol)) != NULL;
     ok &= (t->prop = dalloc(2 * (size_t)nz * NS * NS)) != NULL;
     ok &= (t->mk = dalloc((size_t)nz * NS * NS)) != NULL;
     ok &= (t->msame = calloc((size_t)nz, 1)) != NULL;
     ok &= (t->zfac = dalloc((size_t)NS * 3 * nz)) != NULL;
     ok &= (t->xf = calloc((size_t)NS * nz, sizeof *t->xf)) != NULL;
     ok &= (t->xfac = dalloc((size_t)NS * nz * 3 * nx)) != NULL;
+    ok &= (t->yf = calloc((size_t)NS * nz, sizeof *t->yf)) != NULL;
+    if (ny != nx) ok &= (t->yfac = dalloc((size_t)NS * nz * 3 * ny)) != NULL;
     if (!ok) {
         nd_tissue_free(t);
         return nd_error_set(err, ND_ERR_NOMEM, "out of memory for a %d x %d x %d tissue volume", nx,

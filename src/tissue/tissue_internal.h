@@ -65,7 +65,12 @@ struct nd_tissue {
 
     double *u[NS], *a[NS], *b[NS];
     double *dinc[NS]; /* increment of a diffusing species within a step */
-    double *chan;     /* openness at puncture (max over punctures); 0 outside channels */
+    /* Row and plane strides of dinc: rows padded to whole cache lines, so
+     * threads that split a plane into blocks of eight columns never write
+     * one line (tissue_pass_down.c). */
+    int dx;
+    size_t dplane;
+    double *chan; /* openness at puncture (max over punctures); 0 outside channels */
 
     double *frac;  /* nz x NL: share of voxel level k in each layer */
     double *half;  /* nz x 2 x NL: length (m) of each layer in the upper and lower
@@ -101,14 +106,23 @@ struct nd_tissue {
     size_t scratch_len;
     double *batch; /* threads x batch_len: lines through channels, solved together */
     size_t batch_len;
-    double *yout; /* threads x (species that move) x plane: y-corrected increments */
+    /* Columns through channels (zgen), as voxel indices j nx + i in
+     * increasing order, and per diffusing species their rows and factors for
+     * the step: at [(k ncol + c) 5] lo, di, up of I - dt A_z (the explicit
+     * term) and cp, 1 / pivot of the vertical solve (own rate included), then
+     * the ncol surface sources of row 0 (nd_tissue_columns_prepare). */
+    int *zcol;
+    int ncol, zcap;
+    double *zrow[NS];
 
     double *prop;     /* 2 x nz x NS x NS: phi1(M_k dt) for the step and the half step */
     double *mk;       /* nz x NS x NS: kinetics matrix per level */
     int8_t *msame;    /* nz: level k has the same matrix as k - 1 */
     double *zfac;     /* NS x 3 nz: background z factors of the sub-step (lo, cp, im) */
     nd_tri_const *xf; /* NS x nz: background x-line factors of the sub-step, per level */
+    nd_tri_const *yf; /* NS x nz: the same for y lines (those of x when nx = ny) */
     double *xfac;     /* their memory: NS x nz x 3 nx (levels alike share one) */
+    double *yfac;     /* NS x nz x 3 ny, unless nx = ny */
 
     nd_tissue_stats stats;
 };
@@ -164,21 +178,31 @@ void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, 
 void nd_tissue_lateral_batch_rows(const nd_tissue *t, int s, int n, int ng, const int *lev,
                                   const double *o, double dt, double *lo, double *di, double *up,
                                   double *cst);
-/* Background x-line factors of every diffusing species for a step of dt. */
-void nd_tissue_x_factors(nd_tissue *t, double dt);
+/* Background x- and y-line factors of every diffusing species for a step
+ * of dt. */
+void nd_tissue_lateral_factors(nd_tissue *t, double dt);
 /* out[i * ostride] += dt (A u)_i = -(lo u[i-1] + (di - 1) u[i] + up u[i+1]). */
 void nd_tissue_rows_apply(int n, const double *lo, const double *di, const double *up, int periodic,
                           const double *u, size_t ustride, double *out, size_t ostride);
 
-/* tissue_pass_slab.c, tissue_pass_plane.c: one step of the stabilising
- * correction scheme from src into dst (in place when equal).  The slab pass
- * fills dinc with dt F(src), corrected in z; the plane pass corrects it in x,
- * y and the kinetics and writes src + dinc -- or, with acc != NULL, combines:
- * acc = 2 result - acc (order 2) or result (order 1), returning the weighted
- * error max |result - acc| / (atol + rtol |.|). */
-void nd_tissue_pass_slab(nd_tissue *t, double dt, double *const src[NS]);
-double nd_tissue_pass_plane(nd_tissue *t, double dt, const double *phi, double *const src[NS],
-                            double *const dst[NS], double *const acc[NS]);
+/* tissue_pass_down.c, tissue_pass_up.c: one step of the stabilising
+ * correction scheme from src into dst (in place when equal).  The down pass
+ * fills dinc with dt F(src), corrected in x and y and eliminated down the
+ * columns; the up pass finishes the vertical solve, corrects the kinetics
+ * and writes src + dinc -- or, with acc != NULL, combines: acc = 2 result -
+ * acc (order 2) or result (order 1), returning the weighted error
+ * max |result - acc| / (atol + rtol |.|).  The columns through channels
+ * (zcol, ncol) must be current (nd_tissue_run_to keeps them). */
+void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS]);
+double nd_tissue_pass_up(nd_tissue *t, double dt, const double *phi, double *const src[NS],
+                         double *const dst[NS], double *const acc[NS]);
+/* Rows and factors of the columns through channels for a step of dt, from
+ * the openness open (tissue_pass_down.c). */
+void nd_tissue_columns_prepare(nd_tissue *t, double dt, const double *open);
+/* tissue_xlines.c: (I - dt A_x) d = d in place on the rows among j0 .. j1
+ * of plane k of species s that cross no channel (d: that plane of the
+ * increment). */
+void nd_tissue_x_background(const nd_tissue *t, int s, int k, int j0, int j1, double *d);
 
 /* First-order rate of species s on itself at level k (1/s; < 0 for
  * clearance and decay). */

@@ -87,14 +87,14 @@ void nd_tissue_rows_apply(int n, const double *lo, const double *di, const doubl
     }
 }
 
-void nd_tissue_x_factors(nd_tissue *t, double dt)
+static void line_factors(nd_tissue *t, int n, nd_tri_const *fs, double *mem, double dt)
 {
-    const int nx = t->nx, nz = t->nz;
+    const int nz = t->nz;
     const double h2 = t->h * t->h;
     for (int s = 0; s < NS; s++) {
-        if (!t->diffuses[s] || nx < 2) continue;
+        if (!t->diffuses[s] || n < 2) continue;
         const nd_tissue_coef *c = &t->coef[s];
-        nd_tri_const *f = t->xf + (size_t)s * nz;
+        nd_tri_const *f = fs + (size_t)s * nz;
         double rprev = -1.0;
         for (int k = 0; k < nz; k++) {
             double r = dt * c->plat[k] / (c->cap[k] * h2);
@@ -102,11 +102,19 @@ void nd_tissue_x_factors(nd_tissue *t, double dt)
                 f[k] = f[k - 1];
                 continue;
             }
-            nd_tri_const_factor(&f[k], nx, r, t->o.periodic,
-                                t->xfac + ((size_t)s * nz + k) * 3 * nx);
+            nd_tri_const_factor(&f[k], n, r, t->o.periodic, mem + ((size_t)s * nz + k) * 3 * n);
             rprev = r;
         }
     }
+}
+
+void nd_tissue_lateral_factors(nd_tissue *t, double dt)
+{
+    line_factors(t, t->nx, t->xf, t->xfac, dt);
+    if (t->ny == t->nx)
+        for (size_t v = 0; v < (size_t)NS * t->nz; v++) t->yf[v] = t->xf[v];
+    else
+        line_factors(t, t->ny, t->yf, t->yfac, dt);
 }
 
 /* Rows of ng lateral lines at once, line g of level lev[g], its voxel i at

@@ -5,8 +5,8 @@
  * (diffusion by directions, kinetics M), is
  *
  *     d  = dt F(u)                        explicit, the whole operator
- *     d <- (I - dt (A_z + m))^-1 d         z lines     (tissue_pass_slab.c)
- *     d <- (I - dt A_x)^-1 d, then A_y     x, y lines  (tissue_pass_plane.c)
+ *     d <- (I - dt A_x)^-1 d, then A_y     x, y lines  (tissue_pass_down.c)
+ *     d <- (I - dt (A_z + m))^-1 d         z lines     (down, then up)
  *     d <- phi1(dt M) d                    kinetics of what does not move
  *     u <- u + d
  *
@@ -67,14 +67,13 @@ static int is_source(const nd_tissue *t, int s)
 static double substep(nd_tissue *t, double dt, const double *phi, double *const src[NS],
                       double *const dst[NS], double *const acc[NS])
 {
-    nd_tissue_pass_slab(t, dt, src);
-    double err = nd_tissue_pass_plane(t, dt, phi, src, dst, acc);
-    /* Model count of the bytes the passes stream from memory: the slab pass
-     * reads u and writes the increment of each diffusing species; the plane
-     * pass reads the increment (its y solve writes elsewhere, so the
-     * increment is not written back) and u, writes the result (or reads and
-     * writes the full step when combining); neighbouring rows and planes are
-     * cache hits.  Writes count once, as in the STREAM triad (the read that
+    nd_tissue_pass_down(t, dt, src);
+    double err = nd_tissue_pass_up(t, dt, phi, src, dst, acc);
+    /* Model count of the bytes the passes stream from memory: the down pass
+     * reads u and writes the increment of each diffusing species; the up
+     * pass reads the increment and u, writes the result (or reads and writes
+     * the full step when combining); neighbouring rows and planes are cache
+     * hits.  Writes count once, as in the STREAM triad (the read that
      * allocates a written line is not counted; nd_bench_tissue checks the
      * count against the same traffic alone).  Openness read on lines through
      * channels is not counted. */
@@ -129,6 +128,28 @@ static void liveness(nd_tissue *t)
     }
     for (int s = 0; s < NS; s++) t->diffuses[s] = t->moves[s] && t->active[s];
     t->recheck = 0;
+}
+
+/* The columns through channels, in voxel order, and room for their rows
+ * and factors (tissue_pass_down.c).  Channels only ever open, so the list
+ * only grows. */
+static nd_status columns(nd_tissue *t, nd_error *err)
+{
+    int n = 0;
+    for (size_t v = 0; v < t->plane; v++)
+        if (t->zgen[v]) t->zcol[n++] = (int)v;
+    t->ncol = n;
+    if (n <= t->zcap) return ND_OK;
+    for (int s = 0; s < NS; s++) {
+        if (!t->moves[s]) continue;
+        free(t->zrow[s]);
+        if (!(t->zrow[s] = dalloc((size_t)n * (5 * (size_t)t->nz + 1)))) {
+            t->zcap = 0;
+            return nd_error_set(err, ND_ERR_NOMEM, "out of memory for the channel columns");
+        }
+    }
+    t->zcap = n;
+    return ND_OK;
 }
 
 /* Which live species a run can carry apart: those that react but neither
@@ -197,6 +218,7 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
     const int fixed = t->o.fixed_dt_s > 0.0, plain = fixed && t->o.order == 1;
     nd_status st;
     if (t->recheck) liveness(t);
+    if ((st = columns(t, err))) return st;
     for (int s = 0; s < NS; s++) t->lazy[s] = 0;
     if (!fixed) split_lazy(t);
     const double t_start = t->time;

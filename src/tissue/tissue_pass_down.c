@@ -1,0 +1,404 @@
+/* First pass of a step, down through the x-y planes (k = 0, 1, ...): for
+ * each diffusing species, plane k's explicit increment d = dt F(u), its
+ * corrections along x, (I - dt A_x) d <- d, and along y, (I - dt A_y) d <- d,
+ * and the forward half of the vertical correction (I - dt (A_z + m)) d <- d:
+ * the Thomas elimination down each column, which needs only plane k - 1,
+ * already done.  The up pass (tissue_pass_up.c) climbs back with the back
+ * substitution and the update.
+ *
+ * F(u) = A_x u + A_y u + A_z u + (surface source) + (M u), the whole right-hand
+ * side at the start of the step; m is the species' own first-order rate.
+ * Every array is read and written as whole planes (80 kB contiguous at
+ * 100 x 100), and the planes k - 1, k, k + 1 that the explicit term reads
+ * are still in cache from the plane before; the increment array is written
+ * once here and read once going up.  (An order by x-z slabs -- explicit
+ * term, x and z solves per slab, then y and the update by planes -- was
+ * about a sixth slower on one thread, nd_bench_tissue.)
+ *
+ * Threads split plane k by rows for the explicit term and the x solves
+ * (lines along rows), then, after a barrier, by species (or blocks of
+ * columns, if threads outnumber species) for the y solves and the
+ * elimination, the same way on every plane: a column's elimination reads
+ * only its own plane above, which the same thread made.  Blocks of columns
+ * for every thread, tried first, did not scale: each core then read half of
+ * every row of the other's rows.  No voxel's arithmetic depends on the
+ * split: any number of threads gives the same bits.
+ *
+ * Away from channels every line of a plane shares one factored matrix, so
+ * the Thomas recurrences need no division: x lines are solved eight at a
+ * time (tissue_xlines.c), y lines all together across x (vectorised).  The
+ * x and y lines that cross a channel are solved together with per-voxel
+ * coefficients, interleaved across lines, so the divisions of their
+ * factorisations vectorise; columns through channels use their own rows and
+ * factors, made once per step (nd_tissue_columns_prepare). */
+#include <omp.h>
+
+#include "tissue/tissue_internal.h"
+
+/* Explicit x, y, z and kinetics terms of row (j, k) of species s, into d.
+ * xlo, xdi, xup: the rows of I - dt A_x of a line through a channel (voxel
+ * i at [i xs]), or NULL. */
+ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k, double dt,
+                                        double *const src[NS], const double *mk, double *d,
+                                        const double *xlo, const double *xdi, const double *xup,
+                                        int xs)
+{
+    const int nx = t->nx, ny = t->ny, nz = t->nz, per = t->o.periodic;
+    const size_t plane = t->plane, row = (size_t)k * plane + (size_t)j * nx;
+    const nd_tissue_coef *c = &t->coef[s];
+    const double *u = src[s] + row, *o = src[ND_TISSUE_OPENNESS] + row;
+    const double g = dt * c->plat[k] / (c->cap[k] * t->h * t->h);
+
+    /* x, y and z away from channels, in one sweep of the row: a missing
+     * neighbour (a no-flux face) is the voxel itself, which adds nothing. */
+    const double *ym = j > 0 ? u - nx : (per && ny >= 3 ? u + (size_t)(ny - 1) * nx : u);
+    const double *yp = j < ny - 1 ? u + nx : (per && ny >= 3 ? u - (size_t)(ny - 1) * nx : u);
+    const double cap = c->cap[k], wz = dt / cap;
+    const double zm = k > 0 ? wz * c->az[k] : 0.0, zpc = k < nz - 1 ? wz * c->az[k + 1] : 0.0;
+    const double *um = k > 0 ? u - plane : u, *upp = k < nz - 1 ? u + plane : u;
+    /* Kinetics terms, added last (in this order) to every voxel: folded into
+     * the sweep when no channel or surface term comes between, which gives
+     * the same sums in the same order. */
+    const double *kx[NS];
+    double km[NS];
+    int nk = 0;
+    for (int f = 0; f < NS; f++) {
+        const double m = dt * mk[s * NS + f];
+        if (m == 0.0) continue;
+        km[nk] = m;
+        kx[nk++] = src[f] + row;
+    }
+    const uint8_t *yg = t->ygen + (size_t)k * nx, *xg = t->xgen + (size_t)k * ny;
+    const int near = ny > 1 && (xg[j] || xg[j + (ym - u) / nx] || xg[j + (yp - u) / nx]);
+    const int fold = nx > 1 && nk <= 2 && !(k == 0 && t->surface_on[s]) && !xlo && !near;
+    if (fold) {
+        const double *x0 = nk > 0 ? kx[0] : u, *x1 = nk > 1 ? kx[1] : u;
+        const double m0 = nk > 0 ? km[0] : 0.0, m1 = nk > 1 ? km[1] : 0.0;
+        if (nk == 2) {
+#pragma omp simd
+            for (int i = 1; i < nx - 1; i++)
+                d[i] = g * (u[i - 1] + u[i + 1] + ym[i] + yp[i] - 4.0 * u[i]) +
+                       zm * (um[i] - u[i]) + zpc * (upp[i] - u[i]) + m0 * x0[i] + m1 * x1[i];
+        } else if (nk == 1) {
+#pragma omp simd
+            for (int i = 1; i < nx - 1; i++)
+                d[i] = g * (u[i - 1] + u[i + 1] + ym[i] + yp[i] - 4.0 * u[i]) +
+                       zm * (um[i] - u[i]) + zpc * (upp[i] - u[i]) + m0 * x0[i];
+        } else {
+#pragma omp simd
+            for (int i = 1; i < nx - 1; i++)
+                d[i] = g * (u[i - 1] + u[i + 1] + ym[i] + yp[i] - 4.0 * u[i]) +
+                       zm * (um[i] - u[i]) + zpc * (upp[i] - u[i]);
+        }
+        const int wrap = per && nx >= 3;
+        for (int i = 0; i < nx; i += nx - 1) {
+            double xm = i > 0 ? u[i - 1] : (wrap ? u[nx - 1] : u[0]);
+            double xp = i < nx - 1 ? u[i + 1] : (wrap ? u[0] : u[nx - 1]);
+            double v = g * (xm + xp + ym[i] + yp[i] - 4.0 * u[i]) + zm * (um[i] - u[i]) +
+                       zpc * (upp[i] - u[i]);
+            if (nk > 0) v += m0 * x0[i];
+            if (nk > 1) v += m1 * x1[i];
+            d[i] = v;
+        }
+        return;
+    }
+    if (nx > 1) {
+#pragma omp simd
+        for (int i = 1; i < nx - 1; i++)
+            d[i] = g * (u[i - 1] + u[i + 1] + ym[i] + yp[i] - 4.0 * u[i]) + zm * (um[i] - u[i]) +
+                   zpc * (upp[i] - u[i]);
+        const int wrap = per && nx >= 3;
+        for (int i = 0; i < nx; i += nx - 1) {
+            double xm = i > 0 ? u[i - 1] : (wrap ? u[nx - 1] : u[0]);
+            double xp = i < nx - 1 ? u[i + 1] : (wrap ? u[0] : u[nx - 1]);
+            d[i] = g * (xm + xp + ym[i] + yp[i] - 4.0 * u[i]) + zm * (um[i] - u[i]) +
+                   zpc * (upp[i] - u[i]);
+        }
+    } else {
+        d[0] = g * (ym[0] + yp[0] - 2.0 * u[0]) + zm * (um[0] - u[0]) + zpc * (upp[0] - u[0]);
+    }
+    if (k == 0 && t->surface_on[s]) {
+        const double a0 = wz * c->az[0], c0 = t->surface_c0[s];
+#pragma omp simd
+        for (int i = 0; i < nx; i++) d[i] += a0 * (c0 - u[i]);
+    }
+    /* A line through a channel: its own conductances (the rows its solve
+     * uses) in place of the background x terms. */
+    if (xlo) {
+        const int wrap = per && nx >= 3;
+        for (int i = 0; i < nx; i++) {
+            const size_t r = (size_t)i * xs;
+            double xm = i > 0 ? u[i - 1] : (wrap ? u[nx - 1] : u[0]);
+            double xp = i < nx - 1 ? u[i + 1] : (wrap ? u[0] : u[nx - 1]);
+            d[i] -= g * (xm + xp - 2.0 * u[i]);
+            double v = (xdi[r] - 1.0) * u[i];
+            if (i > 0)
+                v += xlo[r] * u[i - 1];
+            else if (wrap)
+                v += xlo[r] * u[nx - 1];
+            if (i < nx - 1)
+                v += xup[r] * u[i + 1];
+            else if (wrap)
+                v += xup[r] * u[0];
+            d[i] -= v;
+        }
+    }
+    /* y faces through channels: only rows next to a row that crosses one
+     * (openness is zero off the channels, as the line solves assume). */
+    for (int i = 0; near && i < nx; i++) {
+        if (!yg[i]) continue;
+        double oc = o[i], om = o[(ym - u) + i], op = o[(yp - u) + i], v = 0.0;
+        if (oc == 0.0 && om == 0.0 && op == 0.0) continue; /* background faces */
+        double wc = dt / (cap + oc * (1.0 - cap));
+        if (ym != u) v += (wc * nd_tissue_lateral_face(t, s, k, om, oc) - g) * (ym[i] - u[i]);
+        if (yp != u) v += (wc * nd_tissue_lateral_face(t, s, k, op, oc) - g) * (yp[i] - u[i]);
+        d[i] += v;
+    }
+
+    for (int q = 0; q < nk; q++) {
+        const double m = km[q], *x = kx[q];
+#pragma omp simd
+        for (int i = 0; i < nx; i++) d[i] += m * x[i];
+    }
+}
+
+void nd_tissue_columns_prepare(nd_tissue *t, double dt, const double *open)
+{
+    const int nz = t->nz, ncol = t->ncol;
+    const size_t plane = t->plane;
+    if (ncol == 0) return;
+#pragma omp parallel for num_threads(t->threads) schedule(static)
+    for (int c = 0; c < ncol; c++) {
+        double *lo = nd_tissue_scratch(t, omp_get_thread_num()), *di = lo + nz, *up = di + nz;
+        for (int s = 0; s < NS; s++) {
+            if (!t->diffuses[s]) continue;
+            double *z = t->zrow[s];
+            z[(size_t)nz * ncol * 5 + c] =
+                nd_tissue_column_rows(t, s, dt, open + t->zcol[c], plane, lo, di, up);
+            /* Factors as nd_tri_solve makes them, the own rate on the diagonal. */
+            double cprev = 0.0;
+            for (int k = 0; k < nz; k++) {
+                double *r = z + ((size_t)k * ncol + c) * 5;
+                double dk = di[k] - dt * nd_tissue_self_rate(t, s, k);
+                double m = k == 0 ? dk : dk - lo[k] * cprev;
+                r[0] = lo[k], r[1] = di[k], r[2] = up[k];
+                r[4] = 1.0 / m;
+                r[3] = cprev = k < nz - 1 ? up[k] * r[4] : 0.0;
+            }
+        }
+    }
+}
+
+/* Explicit terms of the columns zcol[c0 .. c1) at level k: each column's
+ * own rows in place of the background ones that explicit_row used.  d is
+ * the plane. */
+static void column_fix(const nd_tissue *t, int s, int k, int c0, int c1, double dt,
+                       double *const src[NS], double *d)
+{
+    const int nx = t->nx, nz = t->nz, ncol = t->ncol;
+    const size_t plane = t->plane;
+    const nd_tissue_coef *c = &t->coef[s];
+    const double wz = dt / c->cap[k], *z = t->zrow[s] + (size_t)k * ncol * 5;
+    for (int q = c0; q < c1; q++) {
+        const int col = t->zcol[q];
+        const double *u = src[s] + (size_t)col + (size_t)k * plane, *r = z + (size_t)q * 5;
+        const double uk = u[0], um = k > 0 ? u[-(ptrdiff_t)plane] : 0.0;
+        const double up = k < nz - 1 ? u[plane] : 0.0;
+        double v = (r[1] - 1.0) * uk, bg = 0.0;
+        if (k > 0) v += r[0] * um;
+        if (k < nz - 1) v += r[2] * up;
+        double *o = d + (size_t)(col / nx) * t->dx + col % nx;
+        *o -= v;
+        if (k == 0) *o += t->zrow[s][(size_t)nz * ncol * 5 + q];
+        if (k > 0) bg += c->az[k] * (um - uk);
+        if (k < nz - 1) bg += c->az[k + 1] * (up - uk);
+        if (k == 0 && t->surface_on[s]) bg += c->az[0] * (t->surface_c0[s] - uk);
+        *o -= wz * bg;
+    }
+}
+
+/* Rows j0 .. j1 of plane k (columns zcol[c0 .. c1) lie in them): the
+ * explicit increment, then the x solves (nd_tissue_x_background), into d
+ * (the plane).  The rows of the x lines through channels serve both. */
+static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, int c1, double dt,
+                      double *const src[NS], double *d, double *bw)
+{
+    const int nx = t->nx, ny = t->ny, nz = t->nz;
+    const int lmax = (nx > ny ? nx : ny) > nz ? (nx > ny ? nx : ny) : nz;
+    const double *open = src[ND_TISSUE_OPENNESS] + (size_t)k * t->plane;
+    int *lev = (int *)bw, *jrow = lev + lmax, ng = 0;
+    for (int j = j0; nx > 1 && j < j1; j++)
+        if (t->xgen[(size_t)k * ny + j]) lev[ng] = k, jrow[ng++] = j;
+    double *cst = bw + lmax, *aux = cst + 6 * (size_t)lmax, *bo = aux + 3 * (size_t)lmax;
+    const size_t nb = (size_t)nx * ng;
+    double *blo = bo + nb, *bdi = blo + nb, *bup = bdi + nb, *bx = bup + nb, *bz = bx + nb;
+    if (ng > 0) {
+        for (int i = 0; i < nx; i++)
+            for (int g = 0; g < ng; g++) bo[(size_t)i * ng + g] = open[(size_t)jrow[g] * nx + i];
+        nd_tissue_lateral_batch_rows(t, s, nx, ng, lev, bo, dt, blo, bdi, bup, cst);
+    }
+    const double *mk = t->mk + (size_t)k * NS * NS;
+    for (int j = j0, g = 0; j < j1; j++) {
+        const int gen = g < ng && jrow[g] == j;
+        explicit_row(t, s, j, k, dt, src, mk, d + (size_t)j * t->dx, gen ? blo + g : NULL,
+                     gen ? bdi + g : NULL, gen ? bup + g : NULL, ng);
+        g += gen;
+    }
+    column_fix(t, s, k, c0, c1, dt, src, d);
+    nd_tissue_x_background(t, s, k, j0, j1, d);
+    if (ng == 0) return;
+    for (int g = 0; g < ng; g++) {
+        const double *r = d + (size_t)jrow[g] * t->dx;
+        for (int i = 0; i < nx; i++) bx[(size_t)i * ng + g] = r[i];
+    }
+    nd_tri_batch_solve(nx, ng, blo, bdi, bup, t->o.periodic, bx, bz, aux);
+    for (int g = 0; g < ng; g++) {
+        double *r = d + (size_t)jrow[g] * t->dx;
+        for (int i = 0; i < nx; i++) r[i] = bx[(size_t)i * ng + g];
+    }
+}
+
+/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k. */
+ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, int i0, int i1,
+                                   const nd_tri_const *f, double *d, const double *o, double *w,
+                                   double *bw)
+{
+    const int nx = t->nx, ny = t->ny, nz = t->nz, dx = t->dx;
+    const int lmax = (nx > ny ? nx : ny) > nz ? (nx > ny ? nx : ny) : nz;
+    const uint8_t *gen = t->ygen + (size_t)k * nx;
+    /* The y lines through channels, solved together after the background
+     * ones: their columns, openness (line g of voxel j at [j * ng + g]),
+     * rows and values, taken before the background solve. */
+    int *col = (int *)bw, ng = 0;
+    for (int i = i0; i < i1; i++)
+        if (gen[i]) col[ng++] = i;
+    double *cst = bw + lmax, *aux = cst + 6 * (size_t)lmax, *bo = aux + 3 * (size_t)lmax;
+    const size_t nb = (size_t)ny * ng;
+    double *blo = bo + nb, *bdi = blo + nb, *bup = bdi + nb, *bx = bup + nb, *bz = bx + nb;
+    const double lo = f->lo;
+    for (int j = 0; j < ny; j++) {
+        double *row = d + (size_t)j * dx;
+        const double m = f->im[j];
+        for (int g = 0; g < ng; g++) { /* in row order: the plane streams in once */
+            bo[(size_t)j * ng + g] = o[(size_t)j * nx + col[g]];
+            bx[(size_t)j * ng + g] = row[col[g]];
+        }
+        if (j == 0) {
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] *= m;
+        } else {
+            const double *prev = row - dx;
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * m;
+        }
+    }
+    for (int j = ny - 2; j >= 0; j--) {
+        double *row = d + (size_t)j * dx;
+        const double *next = row + dx, c = f->cp[j];
+#pragma omp simd
+        for (int i = i0; i < i1; i++) row[i] -= c * next[i];
+    }
+    if (f->periodic) {
+        double *g = w;
+        const double *last = d + (size_t)(ny - 1) * dx;
+#pragma omp simd
+        for (int i = i0; i < i1; i++) g[i] = (d[i] + f->bg * last[i]) * f->den;
+        for (int j = 0; j < ny; j++) {
+            double *row = d + (size_t)j * dx;
+            const double z = f->z[j];
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] -= g[i] * z;
+        }
+    }
+    if (ng == 0) return;
+    int *levs = (int *)w; /* every line is of level k */
+    for (int g = 0; g < ng; g++) levs[g] = k;
+    nd_tissue_lateral_batch_rows(t, s, ny, ng, levs, bo, dt, blo, bdi, bup, cst);
+    nd_tri_batch_solve(ny, ng, blo, bdi, bup, t->o.periodic, bx, bz, aux);
+    for (int j = 0; j < ny; j++)
+        for (int g = 0; g < ng; g++) d[(size_t)j * dx + col[g]] = bx[(size_t)j * ng + g];
+}
+
+/* Forward elimination of the vertical correction on columns i0 .. i1 of
+ * plane k: d_k <- (d_k - lo_k d_{k-1}) / pivot_k.  Columns through channels
+ * with their own factors, worked out before the background sweep overwrites
+ * their values. */
+ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0, int i1, double *d,
+                                       double *stash)
+{
+    const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
+    const size_t plane = t->dplane;
+    const double *z = t->zrow[s] + (size_t)k * ncol * 5;
+    int n = 0;
+    for (int q = 0; q < ncol; q++) {
+        const int col = t->zcol[q], i = col % nx;
+        if (i < i0 || i >= i1) continue;
+        const double *r = z + (size_t)q * 5, *v = d + (size_t)(col / nx) * dx + i;
+        stash[n++] = k == 0 ? v[0] * r[4] : (v[0] - r[0] * v[-(ptrdiff_t)plane]) * r[4];
+    }
+    const double *fz = t->zfac + (size_t)s * 3 * t->nz, lo = fz[k], im = fz[2 * t->nz + k];
+    for (int j = 0; j < ny; j++) {
+        double *row = d + (size_t)j * dx;
+        if (k == 0) {
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] *= im;
+        } else {
+            const double *prev = row - plane;
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * im;
+        }
+    }
+    n = 0;
+    for (int q = 0; q < ncol; q++) {
+        const int col = t->zcol[q], i = col % nx;
+        if (i >= i0 && i < i1) d[(size_t)(col / nx) * dx + i] = stash[n++];
+    }
+}
+
+void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS])
+{
+    const int nx = t->nx, ny = t->ny, nz = t->nz;
+    int ndiff = 0, diff[NS];
+    for (int s = 0; s < NS; s++)
+        if (t->diffuses[s]) {
+            double *f = t->zfac + (size_t)s * 3 * nz;
+            nd_tissue_column_factors(t, s, dt, f, f + nz, f + 2 * nz);
+            diff[ndiff++] = s;
+        }
+    nd_tissue_lateral_factors(t, dt);
+    nd_tissue_columns_prepare(t, dt, src[ND_TISSUE_OPENNESS]);
+#pragma omp parallel num_threads(t->threads)
+    {
+        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
+        /* Rows of this thread for the explicit term and the x solves, and
+         * the columns through channels that lie in them. */
+        const int j0 = (int)((long)ny * id / nth), j1 = (int)((long)ny * (id + 1) / nth);
+        int c0 = 0, c1 = 0;
+        while (c0 < t->ncol && t->zcol[c0] < j0 * nx) c0++;
+        for (c1 = c0; c1 < t->ncol && t->zcol[c1] < j1 * nx; c1++) continue;
+        /* Work items of the y solves and the elimination: each diffusing
+         * species' plane in nblk blocks of columns (whole planes unless
+         * there are more threads than species), item q to thread q mod nth;
+         * the same items on every plane. */
+        const int nblk = ndiff > 0 && nth > ndiff ? (nth + ndiff - 1) / ndiff : 1;
+        const int n8 = (nx + 7) / 8;
+        double *w = nd_tissue_scratch(t, id), *bw = nd_tissue_batch(t, id);
+        double *stash = w + (nx > ny ? nx : ny);
+        for (int k = 0; k < nz; k++) {
+            for (int q = 0; q < ndiff; q++)
+                rows_part(t, diff[q], k, j0, j1, c0, c1, dt, src,
+                          t->dinc[diff[q]] + (size_t)k * t->dplane, bw);
+#pragma omp barrier
+            const double *o = src[ND_TISSUE_OPENNESS] + (size_t)k * t->plane;
+            for (int q = id; q < ndiff * nblk; q += nth) {
+                const int s = diff[q / nblk], b = q % nblk;
+                int i0 = 8 * (int)((long)n8 * b / nblk), i1 = 8 * (int)((long)n8 * (b + 1) / nblk);
+                i0 = i0 < nx ? i0 : nx, i1 = i1 < nx ? i1 : nx;
+                if (i0 >= i1) continue;
+                double *d = t->dinc[s] + (size_t)k * t->dplane;
+                if (ny > 1) solve_y(t, s, k, dt, i0, i1, t->yf + (size_t)s * nz + k, d, o, w, bw);
+                eliminate_z(t, s, k, i0, i1, d, stash);
+            }
+        }
+    }
+}

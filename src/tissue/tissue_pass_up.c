@@ -1,0 +1,190 @@
+/* Second pass of a step, up through the x-y planes (k = nz - 1, ..., 0):
+ * the back substitution that finishes each diffusing species' vertical
+ * correction (tissue_pass_down.c eliminated down the columns), then the
+ * kinetics correction and the update u + d -- or, in the last half step of
+ * step doubling, the extrapolation and the error estimate.  The increment array
+ * is only read here, plane by plane, and u is read and written in place.
+ *
+ * The kinetics correction is d <- phi1(dt M) d (tissue_kinetics.c): across
+ * species, per voxel, with the level's precomputed matrix. */
+#include <math.h>
+#include <omp.h>
+
+#include "tissue/tissue_internal.h"
+
+/* y = base + sum of c[q] x[q], one sweep of the row whatever the number of
+ * terms up to four (the kinetics couple a species to at most a few others). */
+ND_TISSUE_SIMD static void combine_terms(int n, const double *base, int nt, const double *c,
+                                         const double *const *x, double *y)
+{
+    int q = 0;
+    if (nt >= 4) {
+        const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+        const double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+#pragma omp simd
+        for (int i = 0; i < n; i++)
+            y[i] = base[i] + c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
+        q = 4;
+    } else if (nt == 3) {
+        const double *x0 = x[0], *x1 = x[1], *x2 = x[2], c0 = c[0], c1 = c[1], c2 = c[2];
+#pragma omp simd
+        for (int i = 0; i < n; i++) y[i] = base[i] + c0 * x0[i] + c1 * x1[i] + c2 * x2[i];
+        q = 3;
+    } else if (nt == 2) {
+        const double *x0 = x[0], *x1 = x[1], c0 = c[0], c1 = c[1];
+#pragma omp simd
+        for (int i = 0; i < n; i++) y[i] = base[i] + c0 * x0[i] + c1 * x1[i];
+        q = 2;
+    } else if (nt == 1) {
+        const double *x0 = x[0], c0 = c[0];
+#pragma omp simd
+        for (int i = 0; i < n; i++) y[i] = base[i] + c0 * x0[i];
+        q = 1;
+    } else if (y != base) {
+        for (int i = 0; i < n; i++) y[i] = base[i];
+    }
+    for (; q < nt; q++) {
+        const double *xq = x[q], cq = c[q];
+#pragma omp simd
+        for (int i = 0; i < n; i++) y[i] += cq * xq[i];
+    }
+}
+
+/* Row (j, k): kinetics correction, update, write or combine.  Returns the
+ * row's error maximum; *bad is set on a non-finite value.  tmp holds
+ * (NS + 2) nx doubles. */
+static double update_row(const nd_tissue *t, int j, int k, double dt, const double *phi,
+                         double *const src[NS], double *const dst[NS], double *const acc[NS],
+                         double *const yinc[NS], double *tmp, int *bad)
+{
+    const int nx = t->nx;
+    const size_t row = (size_t)k * t->plane + (size_t)j * nx;
+    const double *mk = t->mk + (size_t)k * NS * NS;
+    double *zero = tmp + (size_t)(NS + 1) * nx, *x = tmp + (size_t)NS * nx;
+    const double *inc[NS], *xs[NS];
+    double cs[NS];
+    /* The increment d3 of every stepped species: the corrected diffusion
+     * increment, or dt M u for a species that does not move. */
+    for (int s = 0; s < NS; s++) {
+        inc[s] = NULL;
+        if (!nd_tissue_stepped(t, s)) continue;
+        if (t->diffuses[s]) {
+            inc[s] = yinc[s] + (size_t)j * t->dx;
+            continue;
+        }
+        int nt = 0;
+        for (int f = 0; f < NS; f++)
+            if (mk[s * NS + f] != 0.0) {
+                cs[nt] = dt * mk[s * NS + f];
+                xs[nt++] = src[f] + row;
+            }
+        if (nt == 0) continue; /* this level has no kinetics for s */
+        for (int i = 0; i < nx; i++) zero[i] = 0.0;
+        combine_terms(nx, zero, nt, cs, xs, tmp + (size_t)s * nx);
+        inc[s] = tmp + (size_t)s * nx;
+    }
+    const double rtol = t->o.rtol;
+    const int order2 = t->o.order == 2;
+    double err = 0.0;
+    for (int s = 0; s < NS; s++) {
+        if (!nd_tissue_stepped(t, s)) continue;
+        /* u + phi1(dt M) d3 for a species that does not move; one that moves
+         * (its own rate already in its vertical correction) or has no kinetics
+         * adds d3. */
+        int nt = 0;
+        if (t->reacts[s] && !t->diffuses[s]) {
+            for (int f = 0; f < NS; f++)
+                if (inc[f] && phi[s * NS + f] != 0.0) {
+                    cs[nt] = phi[s * NS + f];
+                    xs[nt++] = inc[f];
+                }
+        } else if (inc[s]) {
+            cs[nt] = 1.0;
+            xs[nt++] = inc[s];
+        }
+        const double *u = src[s] + row;
+        const int sealed = s == ND_TISSUE_OPENNESS;
+        if (acc) {
+            combine_terms(nx, u, nt, cs, xs, x);
+            double *a = acc[s] + row;
+            const double at =
+                t->o.atol[s] > 0.0 ? t->o.atol[s] : 1e-4 * (t->scale[s] > 0.0 ? t->scale[s] : 1.0);
+            for (int i = 0; i < nx; i++) {
+                double nu = x[i], y = a[i], ax = fabs(nu), ay = fabs(y);
+                double dd = nu == y ? 0.0 : fabs(nu - y) / (at + rtol * (ax > ay ? ax : ay));
+                if (!(dd <= 1e300))
+                    *bad = 1;
+                else if (dd > err)
+                    err = dd;
+                double z = order2 ? 2.0 * nu - y : nu;
+                a[i] = sealed && z < ND_TISSUE_OPEN_FLOOR ? 0.0 : z;
+            }
+        } else {
+            double *o = dst[s] + row;
+            combine_terms(nx, u, nt, cs, xs, o);
+            if (sealed)
+                for (int i = 0; i < nx; i++) o[i] = o[i] < ND_TISSUE_OPEN_FLOOR ? 0.0 : o[i];
+        }
+    }
+    return err;
+}
+
+/* Back substitution of the vertical correction on rows j0 .. j1 of plane k:
+ * d_k <- d_k - cp_k d_{k+1}, columns through channels with their own factors
+ * (nd_tissue_pass_down eliminated them). */
+ND_TISSUE_SIMD static void substitute_z(const nd_tissue *t, int s, int k, int j0, int j1, int c0,
+                                        int c1, double *d, double *stash)
+{
+    const int nx = t->nx, ncol = t->ncol, dx = t->dx;
+    const size_t plane = t->dplane;
+    if (k == t->nz - 1) return; /* the bottom row's values are final */
+    const double *z = t->zrow[s] + (size_t)k * ncol * 5;
+    for (int q = c0; q < c1; q++) {
+        const size_t v = (size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx;
+        stash[q - c0] = d[v] - z[(size_t)q * 5 + 3] * d[v + plane];
+    }
+    const double cp = t->zfac[(size_t)s * 3 * t->nz + t->nz + k];
+    for (int j = j0; j < j1; j++) {
+        double *row = d + (size_t)j * dx;
+        const double *next = row + plane;
+#pragma omp simd
+        for (int i = 0; i < nx; i++) row[i] -= cp * next[i];
+    }
+    for (int q = c0; q < c1; q++)
+        d[(size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx] = stash[q - c0];
+}
+
+double nd_tissue_pass_up(nd_tissue *t, double dt, const double *phi, double *const src[NS],
+                         double *const dst[NS], double *const acc[NS])
+{
+    const int nx = t->nx, ny = t->ny, nz = t->nz;
+    double err = 0.0;
+    int bad = 0;
+    /* Rows split among threads, the same rows on every plane: a voxel's
+     * substitution reads only the voxel below it, which the same thread
+     * finished on the plane before, so no thread waits on another. */
+#pragma omp parallel num_threads(t->threads) reduction(max : err) reduction(| : bad)
+    {
+        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
+        const int j0 = (int)((long)ny * id / nth), j1 = (int)((long)ny * (id + 1) / nth);
+        int c0 = 0, c1 = 0;
+        while (c0 < t->ncol && t->zcol[c0] < j0 * nx) c0++;
+        for (c1 = c0; c1 < t->ncol && t->zcol[c1] < j1 * nx; c1++) continue;
+        double *w = nd_tissue_scratch(t, id), *stash = w + (size_t)(NS + 2) * nx;
+        for (int k = nz - 1; k >= 0 && j0 < j1; k--) {
+            double *inc[NS];
+            for (int s = 0; s < NS; s++) {
+                inc[s] = NULL;
+                if (!t->diffuses[s]) continue;
+                inc[s] = t->dinc[s] + (size_t)k * t->dplane;
+                substitute_z(t, s, k, j0, j1, c0, c1, inc[s], stash);
+            }
+            const double *pk = phi + (size_t)k * NS * NS;
+            for (int j = j0; j < j1; j++) {
+                double e = update_row(t, j, k, dt, pk, src, dst, acc, inc, w, &bad);
+                if (e > err) err = e;
+            }
+        }
+    }
+    return bad ? INFINITY : err;
+}
