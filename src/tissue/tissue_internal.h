@@ -110,7 +110,7 @@ struct nd_tissue {
      * increasing order, and per diffusing species their rows and factors for
      * the step: at [(k ncol + c) 5] lo, di, up of I - dt A_z (the explicit
      * term) and cp, 1 / pivot of the vertical solve (own rate included), then
-     * the ncol surface sources of row 0 (nd_tissue_columns_prepare). */
+     * the ncol surface sources of row 0 (tissue_pass_down.c). */
     int *zcol;
     int ncol, zcap;
     double *zrow[NS];
@@ -196,9 +196,6 @@ void nd_tissue_rows_apply(int n, const double *lo, const double *di, const doubl
 void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS]);
 double nd_tissue_pass_up(nd_tissue *t, double dt, const double *phi, double *const src[NS],
                          double *const dst[NS], double *const acc[NS]);
-/* Rows and factors of the columns through channels for a step of dt, from
- * the openness open (tissue_pass_down.c). */
-void nd_tissue_columns_prepare(nd_tissue *t, double dt, const double *open);
 /* tissue_xlines.c: (I - dt A_x) d = d in place on the rows among j0 .. j1
  * of plane k of species s that cross no channel (d: that plane of the
  * increment). */

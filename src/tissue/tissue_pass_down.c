@@ -30,7 +30,7 @@
  * x and y lines that cross a channel are solved together with per-voxel
  * coefficients, interleaved across lines, so the divisions of their
  * factorisations vectorise; columns through channels use their own rows and
- * factors, made once per step (nd_tissue_columns_prepare). */
+ * factors, made once per step (columns_prepare). */
 #include <omp.h>
 
 #include "tissue/tissue_internal.h"
@@ -162,7 +162,9 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
     }
 }
 
-void nd_tissue_columns_prepare(nd_tissue *t, double dt, const double *open)
+/* Rows and factors of the columns through channels for a step of dt, from
+ * the openness open. */
+static void columns_prepare(nd_tissue *t, double dt, const double *open)
 {
     const int nz = t->nz, ncol = t->ncol;
     const size_t plane = t->plane;
@@ -198,6 +200,7 @@ static void column_fix(const nd_tissue *t, int s, int k, int c0, int c1, double 
     const int nx = t->nx, nz = t->nz, ncol = t->ncol;
     const size_t plane = t->plane;
     const nd_tissue_coef *c = &t->coef[s];
+    if (c0 >= c1) return; /* no columns (zrow may not exist) */
     const double wz = dt / c->cap[k], *z = t->zrow[s] + (size_t)k * ncol * 5;
     for (int q = c0; q < c1; q++) {
         const int col = t->zcol[q];
@@ -328,7 +331,7 @@ ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0,
 {
     const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
     const size_t plane = t->dplane;
-    const double *z = t->zrow[s] + (size_t)k * ncol * 5;
+    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * ncol * 5 : NULL;
     int n = 0;
     for (int q = 0; q < ncol; q++) {
         const int col = t->zcol[q], i = col % nx;
@@ -366,7 +369,7 @@ void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS])
             diff[ndiff++] = s;
         }
     nd_tissue_lateral_factors(t, dt);
-    nd_tissue_columns_prepare(t, dt, src[ND_TISSUE_OPENNESS]);
+    columns_prepare(t, dt, src[ND_TISSUE_OPENNESS]);
 #pragma omp parallel num_threads(t->threads)
     {
         const int id = omp_get_thread_num(), nth = omp_get_num_threads();

@@ -138,7 +138,7 @@ ND_TISSUE_SIMD static void substitute_z(const nd_tissue *t, int s, int k, int j0
     const int nx = t->nx, ncol = t->ncol, dx = t->dx;
     const size_t plane = t->dplane;
     if (k == t->nz - 1) return; /* the bottom row's values are final */
-    const double *z = t->zrow[s] + (size_t)k * ncol * 5;
+    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * ncol * 5 : NULL;
     for (int q = c0; q < c1; q++) {
         const size_t v = (size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx;
         stash[q - c0] = d[v] - z[(size_t)q * 5 + 3] * d[v + plane];
