@@ -31,8 +31,8 @@ void nd_tissue_options_default(nd_tissue_options *o)
 /* 64-byte aligned doubles (a cache line, and room for any SIMD width).  A
  * step streams a dozen species arrays at once, each at three neighbouring
  * planes, so arrays of 2 MB or more are put on 2 MB boundaries and offered
- * huge pages (where the kernel gives them only on request): their pages
- * then stay in the TLB. */
+ * huge pages (where the kernel gives them only on request): far fewer pages
+ * for the TLB to hold. */
 double *nd_tissue_alloc(size_t count, int zero)
 {
     const size_t huge = (size_t)2 << 20;

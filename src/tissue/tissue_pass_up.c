@@ -50,12 +50,13 @@ ND_TISSUE_SIMD static void combine_terms(int n, const double *base, int nt, cons
     }
 }
 
-/* Row (j, k): kinetics correction, update, write or combine.  Returns the
- * row's error maximum; *bad is set on a non-finite value.  tmp holds
- * (NS + 2) nx doubles. */
+/* Row (j, k): kinetics correction, update, write or combine.  dk holds
+ * plane k of each diffusing species' finished increment (rows dx apart).
+ * Returns the row's error maximum; *bad is set on a non-finite value.  tmp
+ * holds (NS + 2) nx doubles. */
 static double update_row(const nd_tissue *t, int j, int k, double dt, const double *phi,
                          double *const src[NS], double *const dst[NS], double *const acc[NS],
-                         double *const yinc[NS], double *tmp, int *bad)
+                         double *const dk[NS], double *tmp, int *bad)
 {
     const int nx = t->nx;
     const size_t row = (size_t)k * t->plane + (size_t)j * nx;
@@ -69,7 +70,7 @@ static double update_row(const nd_tissue *t, int j, int k, double dt, const doub
         inc[s] = NULL;
         if (!nd_tissue_stepped(t, s)) continue;
         if (t->diffuses[s]) {
-            inc[s] = yinc[s] + (size_t)j * t->dx;
+            inc[s] = dk[s] + (size_t)j * t->dx;
             continue;
         }
         int nt = 0;
