@@ -103,6 +103,11 @@ typedef struct {
 nd_status nd_tissue_params_load(const nd_param_override *ov, int n, nd_tissue_params *out,
                                 nd_error *err);
 
+/* Lidocaine base, C14H22N2O (g/mol): the reference size from which a
+ * product's mobility is scaled (data/topicals.csv), here and in the lumped
+ * topical model. */
+#define ND_LIDOCAINE_G_MOL 234.3
+
 /* Make the serum species a product of the given molar mass (data/topicals.csv):
  * it moves as the agent does, slowed by its size (Stokes-Einstein: D ~
  * 1 / radius ~ molar mass^(-1/3), from lidocaine's 234.3 g/mol), is cleared

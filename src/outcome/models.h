@@ -57,6 +57,9 @@ int nd_zone_episodes(const nd_outcome_input *in, nd_episode *ep);
  * an occluded cream or serum. */
 int nd_step_covered(const nd_scenario *sc, const nd_step *s);
 
+/* Molar mass of a product of data/topicals.csv. */
+nd_status nd_topical_molar_mass(const char *product, double *g_mol, nd_error *err);
+
 /* The agent of the session's topical step; rate 0 when it has none. */
 nd_status nd_session_serum(const nd_outcome_params *p, const nd_scenario *sc, nd_topical_agent *out,
                            nd_error *err);

@@ -200,18 +200,9 @@ static int session_events(const nd_scenario *sc, const nd_timeline *tl, double t
 static nd_status serum_molar_mass(const nd_timeline *tl, double *out, nd_error *err)
 {
     *out = 0.0;
-    for (int i = 0; i < tl->n_steps; i++) {
-        if (tl->steps[i].kind != ND_STEP_TOPICAL) continue;
-        nd_table *t;
-        nd_status st = nd_table_load("topicals.csv", &t, err);
-        if (st) return st;
-        long r = nd_table_find(t, "name", tl->steps[i].product);
-        st = r < 0 ? nd_error_at(err, ND_ERR_INPUT, "data/topicals.csv", 0, 0, "product",
-                                 "unknown product '%s'", tl->steps[i].product)
-                   : nd_table_number(t, (size_t)r, "molar_mass_g_mol", out, err);
-        nd_table_free(t);
-        return st;
-    }
+    for (int i = 0; i < tl->n_steps; i++)
+        if (tl->steps[i].kind == ND_STEP_TOPICAL)
+            return nd_topical_molar_mass(tl->steps[i].product, out, err);
     return ND_OK;
 }
 

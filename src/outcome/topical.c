@@ -25,6 +25,8 @@
 
 #include "needle/data.h"
 #include "needle/outcome.h"
+#include "needle/tissue.h"
+#include "models.h"
 
 void nd_topical_cream(const nd_outcome_params *p, const nd_numbing *n, nd_topical_agent *out)
 {
@@ -45,29 +47,32 @@ void nd_topical_cream(const nd_outcome_params *p, const nd_numbing *n, nd_topica
     }
 }
 
-/* Lidocaine's molar mass: a product's front is scaled from lidocaine's. */
-#define LIDOCAINE_G_MOL 234.3
-
-nd_status nd_topical_product(const nd_outcome_params *p, const char *product, nd_topical_agent *out,
-                             nd_error *err)
+nd_status nd_topical_molar_mass(const char *product, double *g_mol, nd_error *err)
 {
     nd_table *t;
     nd_status st = nd_table_load("topicals.csv", &t, err);
     if (st) return st;
     long r = nd_table_find(t, "name", product);
-    double mw = 0;
     if (r < 0)
         st = nd_error_at(err, ND_ERR_INPUT, "data/topicals.csv", 0, 0, "product",
                          "unknown product '%s'", product);
     else
-        st = nd_table_number(t, (size_t)r, "molar_mass_g_mol", &mw, err);
+        st = nd_table_number(t, (size_t)r, "molar_mass_g_mol", g_mol, err);
     nd_table_free(t);
+    return st;
+}
+
+nd_status nd_topical_product(const nd_outcome_params *p, const char *product, nd_topical_agent *out,
+                             nd_error *err)
+{
+    double mw = 0;
+    nd_status st = nd_topical_molar_mass(product, &mw, err);
     if (st) return st;
     /* Stokes-Einstein: D ~ 1/radius ~ molar mass^(-1/3), and the front ~
      * sqrt(D).  The base is lidocaine's front as calibrated on Wahlgren
      * (occluded EMLA), the agent the 3-D solver carries, so that a serum's
      * front here and in the solver (nd_tissue_params_serum) scale alike. */
-    out->rate = p->emla_rate * pow(LIDOCAINE_G_MOL / mw, 1.0 / 6.0);
+    out->rate = p->emla_rate * pow(ND_LIDOCAINE_G_MOL / mw, 1.0 / 6.0);
     out->lag_s = INFINITY;
     return ND_OK;
 }

@@ -61,13 +61,10 @@ static nd_status apply_overrides(nd_table *t, const nd_param_override *ov, int n
     return ND_OK;
 }
 
-/* Lidocaine's molar mass: a serum moves as the agent scaled by its size. */
-#define LIDOCAINE_G_MOL 234.3
-
 void nd_tissue_params_serum(nd_tissue_params *p, double molar_mass_g_mol)
 {
     const int A = ND_TISSUE_AGENT, S = ND_TISSUE_SERUM;
-    const double f = molar_mass_g_mol > 0.0 ? cbrt(LIDOCAINE_G_MOL / molar_mass_g_mol) : 0.0;
+    const double f = molar_mass_g_mol > 0.0 ? cbrt(ND_LIDOCAINE_G_MOL / molar_mass_g_mol) : 0.0;
     for (int l = 0; l < ND_LAYER_COUNT; l++) {
         p->diffusivity_m2_s[S][l] = l == ND_LAYER_SC ? 0.0 : f * p->diffusivity_m2_s[A][l];
         p->partition[S][l] = 1.0;
