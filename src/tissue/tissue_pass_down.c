@@ -35,11 +35,39 @@
 
 #include "tissue/tissue_internal.h"
 
+/* What every row of plane k of species s shares in its explicit term:
+ * worked out once per plane, not per row. */
+typedef struct {
+    double g;       /* dt x lateral conductance / (capacity h^2) */
+    double cap, wz; /* capacity; dt / capacity */
+    double zm, zpc; /* vertical exchange with the planes above and below */
+    double km[NS];  /* dt x kinetics coefficients that are nonzero ... */
+    int kf[NS], nk; /* ... and the species they multiply */
+} plane_terms;
+
+static void plane_terms_init(const nd_tissue *t, int s, int k, double dt, const double *mk,
+                             plane_terms *p)
+{
+    const nd_tissue_coef *c = &t->coef[s];
+    p->g = dt * c->plat[k] / (c->cap[k] * t->h * t->h);
+    p->cap = c->cap[k];
+    p->wz = dt / p->cap;
+    p->zm = k > 0 ? p->wz * c->az[k] : 0.0;
+    p->zpc = k < t->nz - 1 ? p->wz * c->az[k + 1] : 0.0;
+    p->nk = 0;
+    for (int f = 0; f < NS; f++) {
+        const double m = dt * mk[s * NS + f];
+        if (m == 0.0) continue;
+        p->km[p->nk] = m;
+        p->kf[p->nk++] = f;
+    }
+}
+
 /* Explicit x, y, z and kinetics terms of row (j, k) of species s, into d.
  * xlo, xdi, xup: the rows of I - dt A_x of a line through a channel (voxel
  * i at [i xs]), or NULL. */
 ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k, double dt,
-                                        double *const src[NS], const double *mk, double *d,
+                                        double *const src[NS], const plane_terms *pt, double *d,
                                         const double *xlo, const double *xdi, const double *xup,
                                         int xs)
 {
@@ -47,27 +75,21 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
     const size_t plane = t->plane, row = (size_t)k * plane + (size_t)j * nx;
     const nd_tissue_coef *c = &t->coef[s];
     const double *u = src[s] + row, *o = src[ND_TISSUE_OPENNESS] + row;
-    const double g = dt * c->plat[k] / (c->cap[k] * t->h * t->h);
+    const double g = pt->g;
 
     /* x, y and z away from channels, in one sweep of the row: a missing
      * neighbour (a no-flux face) is the voxel itself, which adds nothing. */
     const double *ym = j > 0 ? u - nx : (per && ny >= 3 ? u + (size_t)(ny - 1) * nx : u);
     const double *yp = j < ny - 1 ? u + nx : (per && ny >= 3 ? u - (size_t)(ny - 1) * nx : u);
-    const double cap = c->cap[k], wz = dt / cap;
-    const double zm = k > 0 ? wz * c->az[k] : 0.0, zpc = k < nz - 1 ? wz * c->az[k + 1] : 0.0;
+    const double cap = pt->cap, wz = pt->wz, zm = pt->zm, zpc = pt->zpc;
     const double *um = k > 0 ? u - plane : u, *upp = k < nz - 1 ? u + plane : u;
     /* Kinetics terms, added last (in this order) to every voxel: folded into
      * the sweep when no channel or surface term comes between, which gives
      * the same sums in the same order. */
     const double *kx[NS];
-    double km[NS];
-    int nk = 0;
-    for (int f = 0; f < NS; f++) {
-        const double m = dt * mk[s * NS + f];
-        if (m == 0.0) continue;
-        km[nk] = m;
-        kx[nk++] = src[f] + row;
-    }
+    const double *km = pt->km;
+    const int nk = pt->nk;
+    for (int q = 0; q < nk; q++) kx[q] = src[pt->kf[q]] + row;
     const uint8_t *yg = t->ygen + (size_t)k * nx, *xg = t->xgen + (size_t)k * ny;
     const int near = ny > 1 && (xg[j] || xg[j + (ym - u) / nx] || xg[j + (yp - u) / nx]);
     const int fold = nx > 1 && nk <= 2 && !(k == 0 && t->surface_on[s]) && !xlo && !near;
@@ -123,10 +145,14 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
         for (int i = 0; i < nx; i++) d[i] += a0 * (c0 - u[i]);
     }
     /* A line through a channel: its own conductances (the rows its solve
-     * uses) in place of the background x terms. */
+     * uses) in place of the background x terms, where they differ: at an
+     * open voxel or next to one (elsewhere the two rows are the same). */
     if (xlo) {
         const int wrap = per && nx >= 3;
         for (int i = 0; i < nx; i++) {
+            const double om = i > 0 ? o[i - 1] : (wrap ? o[nx - 1] : 0.0);
+            const double op = i < nx - 1 ? o[i + 1] : (wrap ? o[0] : 0.0);
+            if (o[i] == 0.0 && om == 0.0 && op == 0.0) continue;
             const size_t r = (size_t)i * xs;
             double xm = i > 0 ? u[i - 1] : (wrap ? u[nx - 1] : u[0]);
             double xp = i < nx - 1 ? u[i + 1] : (wrap ? u[0] : u[nx - 1]);
@@ -240,10 +266,11 @@ static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, 
             for (int g = 0; g < ng; g++) bo[(size_t)i * ng + g] = open[(size_t)jrow[g] * nx + i];
         nd_tissue_lateral_batch_rows(t, s, nx, ng, lev, bo, dt, blo, bdi, bup, cst);
     }
-    const double *mk = t->mk + (size_t)k * NS * NS;
+    plane_terms pt;
+    plane_terms_init(t, s, k, dt, t->mk + (size_t)k * NS * NS, &pt);
     for (int j = j0, g = 0; j < j1; j++) {
         const int gen = g < ng && jrow[g] == j;
-        explicit_row(t, s, j, k, dt, src, mk, d + (size_t)j * t->dx, gen ? blo + g : NULL,
+        explicit_row(t, s, j, k, dt, src, &pt, d + (size_t)j * t->dx, gen ? blo + g : NULL,
                      gen ? bdi + g : NULL, gen ? bup + g : NULL, ng);
         g += gen;
     }
