@@ -245,8 +245,9 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->scratch = dalloc((size_t)t->threads * t->scratch_len)) != NULL;
     /* Lines through channels, all those of a plane together: their
      * openness, rows, values and periodic correction (6 per voxel), the
-     * lines' levels, rows or columns and per-line constants. */
-    t->batch_len = (6 * t->plane + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
+     * lines' levels, rows or columns and per-line constants; or, before a
+     * pass, the set-up of the columns through channels (7 per column). */
+    t->batch_len = (7 * t->plane + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
     ok &= (t->batch = dalloc((size_t)t->threads * t->batch_len)) != NULL;
     ok &= (t->zcol = calloc(t->plane, sizeof *t->zcol)) != NULL;
     ok &= (t->prop = dalloc(2 * (size_t)nz * NS * NS)) != NULL;
@@ -254,9 +255,9 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->msame = calloc((size_t)nz, 1)) != NULL;
     ok &= (t->zfac = dalloc((size_t)NS * 3 * nz)) != NULL;
     ok &= (t->xf = calloc((size_t)NS * nz, sizeof *t->xf)) != NULL;
-    ok &= (t->xfac = dalloc((size_t)NS * nz * 3 * nx)) != NULL;
+    ok &= (t->xfac = dalloc((size_t)NS * nz * 4 * nx)) != NULL;
     ok &= (t->yf = calloc((size_t)NS * nz, sizeof *t->yf)) != NULL;
-    if (ny != nx) ok &= (t->yfac = dalloc((size_t)NS * nz * 3 * ny)) != NULL;
+    if (ny != nx) ok &= (t->yfac = dalloc((size_t)NS * nz * 4 * ny)) != NULL;
     if (!ok) {
         nd_tissue_free(t);
         return nd_error_set(err, ND_ERR_NOMEM, "out of memory for a %d x %d x %d tissue volume", nx,

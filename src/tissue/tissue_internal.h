@@ -38,6 +38,8 @@ typedef struct {
     int n, periodic;
     double lo;       /* off-diagonal (the same above and below) */
     double *cp, *im; /* n each: Thomas factors, im = 1 / pivot */
+    double *lm;      /* n: lo im, so the forward recurrence x_i = b_i im_i - lm_i x_{i-1}
+                        waits on one product and one difference, not two products */
     double *z;       /* n, periodic only: Sherman-Morrison correction vector */
     double bg, den;  /* periodic only */
 } nd_tri_const;
@@ -108,9 +110,9 @@ struct nd_tissue {
     size_t batch_len;
     /* Columns through channels (zgen), as voxel indices j nx + i in
      * increasing order, and per diffusing species their rows and factors for
-     * the step: at [(k ncol + c) 5] lo, di, up of I - dt A_z (the explicit
-     * term) and cp, 1 / pivot of the vertical solve (own rate included), then
-     * the ncol surface sources of row 0 (tissue_pass_down.c). */
+     * the step: at [(k 5 + f) ncol + c], f = 0 .. 4, lo, di, up of I - dt A_z
+     * (the explicit term) and cp, 1 / pivot of the vertical solve (own rate
+     * included), then the ncol surface sources of row 0 (tissue_pass_down.c). */
     int *zcol;
     int ncol, zcap;
     double *zrow[NS];
@@ -151,7 +153,7 @@ void nd_tissue_expm(nd_tissue *t, double dt, double *e);
 /* tissue_tri.c: tridiagonal solves.  Row i: lo[i] x[i-1] + di[i] x[i] + up[i]
  * x[i+1] = b[i]; periodic rows wrap (lo[0] couples x[n-1], up[n-1] x[0]). */
 /* Factor the constant-coefficient system 1 + 2r on the diagonal, -r off it,
- * with no-flux ends (1 + r) or periodic; cp, im (and z) point at 3n doubles. */
+ * with no-flux ends (1 + r) or periodic; cp, im, lm and z point at 4n doubles. */
 void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double *mem);
 /* Solve one general system in place in b; work holds 3n doubles. */
 void nd_tri_solve(int n, const double *lo, const double *di, const double *up, int periodic,
@@ -164,9 +166,6 @@ void nd_tri_batch_solve(int n, int ng, const double *lo, double *di, double *up,
 
 /* tissue_lines.c: rows of I - dt A along one line. */
 double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, double ob);
-/* Rows of column o[k * stride]; returns the surface source of row 0 (dt/cap a c0). */
-double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
-                             double *lo, double *di, double *up);
 /* Background column factors of species s for the vertical correction, its
  * own first-order rate at each level included (tissue_step.c): lo, cp, im
  * (nz each). */

@@ -28,33 +28,6 @@ double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, doubl
     return harmonic(pl + oa * (c->pch - pl), pl + ob * (c->pch - pl)) / (t->h * t->h);
 }
 
-double nd_tissue_column_rows(const nd_tissue *t, int s, double dt, const double *o, size_t stride,
-                             double *lo, double *di, double *up)
-{
-    const int nz = t->nz;
-    const nd_tissue_coef *c = &t->coef[s];
-    double r0 = nd_tissue_half_resistance(t, s, 0, 0, o[0]); /* surface to centre 0 */
-    double atop = o[0] == 0.0 ? c->az[0] : (isfinite(r0) && r0 > 0.0 ? 1.0 / (t->h * r0) : 0.0);
-    double above = t->surface_on[s] ? atop : 0.0, source = 0.0;
-    for (int k = 0; k < nz; k++) {
-        double ok = o[(size_t)k * stride], below = 0.0;
-        if (k + 1 < nz && ok == 0.0 && o[(size_t)(k + 1) * stride] == 0.0) {
-            below = c->az[k + 1]; /* the background face */
-        } else if (k + 1 < nz) {
-            double r = nd_tissue_half_resistance(t, s, k, 1, ok) +
-                       nd_tissue_half_resistance(t, s, k + 1, 0, o[(size_t)(k + 1) * stride]);
-            below = isfinite(r) && r > 0.0 ? 1.0 / (t->h * r) : 0.0;
-        }
-        double w = dt / (c->cap[k] + ok * (1.0 - c->cap[k]));
-        if (k == 0 && t->surface_on[s]) source = w * atop * t->surface_c0[s];
-        lo[k] = k > 0 ? -w * above : 0.0;
-        up[k] = -w * below;
-        di[k] = 1.0 + w * (above + below);
-        above = below;
-    }
-    return source;
-}
-
 void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
                               double *im)
 {
@@ -102,7 +75,7 @@ static void line_factors(nd_tissue *t, int n, nd_tri_const *fs, double *mem, dou
                 f[k] = f[k - 1];
                 continue;
             }
-            nd_tri_const_factor(&f[k], n, r, t->o.periodic, mem + ((size_t)s * nz + k) * 3 * n);
+            nd_tri_const_factor(&f[k], n, r, t->o.periodic, mem + ((size_t)s * nz + k) * 4 * n);
             rprev = r;
         }
     }

@@ -31,6 +31,7 @@
  * coefficients, interleaved across lines, so the divisions of their
  * factorisations vectorise; columns through channels use their own rows and
  * factors, made once per step (columns_prepare). */
+#include <math.h>
 #include <omp.h>
 
 #include "tissue/tissue_internal.h"
@@ -188,32 +189,99 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
     }
 }
 
-/* Rows and factors of the columns through channels for a step of dt, from
- * the openness open. */
-static void columns_prepare(nd_tissue *t, double dt, const double *open)
+/* Resistance of half h of level k of species s at openness o[c], for the
+ * columns c0 .. c1, into r: nd_tissue_half_resistance across columns (the
+ * same operations in the same order, so the same bits), the layers' loop
+ * outside, so the divisions vectorise.  A layer of zero conductance gives
+ * len / 0 = infinity, as the scalar version returns. */
+ND_TISSUE_SIMD static void half_resistances(const nd_tissue *t, int s, int k, int half,
+                                            const double *o, int c0, int c1, double *r)
+{
+    const double *len = t->half + (size_t)(2 * k + half) * NL, pch = t->coef[s].pch;
+    for (int c = c0; c < c1; c++) r[c] = 0.0;
+    for (int l = 0; l < NL; l++) {
+        if (len[l] <= 0.0) continue;
+        const double p = t->p.partition[s][l] * t->p.diffusivity_m2_s[s][l], dl = len[l];
+#pragma omp simd
+        for (int c = c0; c < c1; c++) r[c] += dl / (p + o[c] * (pch - p));
+    }
+}
+
+/* Rows and factors of the columns c0 .. c1 through channels for a step of
+ * dt, from the openness open, level by level across the columns: the
+ * vertical faces of tissue_lines.c (1 / (h R), R the resistance between the
+ * two centres; the background face where neither voxel is open; the
+ * surface face above level 0 when the surface is held) and the Thomas
+ * factors of nd_tri_solve, the own rate on the diagonal.  w holds 7 ncol
+ * doubles. */
+ND_TISSUE_SIMD static void columns_rows(nd_tissue *t, int s, double dt, const double *open, int c0,
+                                        int c1, double *w)
 {
     const int nz = t->nz, ncol = t->ncol;
     const size_t plane = t->plane;
-    if (ncol == 0) return;
-#pragma omp parallel for num_threads(t->threads) schedule(static)
-    for (int c = 0; c < ncol; c++) {
-        double *lo = nd_tissue_scratch(t, omp_get_thread_num()), *di = lo + nz, *up = di + nz;
-        for (int s = 0; s < NS; s++) {
-            if (!t->diffuses[s]) continue;
-            double *z = t->zrow[s];
-            z[(size_t)nz * ncol * 5 + c] =
-                nd_tissue_column_rows(t, s, dt, open + t->zcol[c], plane, lo, di, up);
-            /* Factors as nd_tri_solve makes them, the own rate on the diagonal. */
-            double cprev = 0.0;
-            for (int k = 0; k < nz; k++) {
-                double *r = z + ((size_t)k * ncol + c) * 5;
-                double dk = di[k] - dt * nd_tissue_self_rate(t, s, k);
-                double m = k == 0 ? dk : dk - lo[k] * cprev;
-                r[0] = lo[k], r[1] = di[k], r[2] = up[k];
-                r[4] = 1.0 / m;
-                r[3] = cprev = k < nz - 1 ? up[k] * r[4] : 0.0;
+    const nd_tissue_coef *cf = &t->coef[s];
+    double *ok = w, *on = w + ncol, *above = w + 2 * (size_t)ncol, *cprev = w + 3 * (size_t)ncol;
+    double *ra = w + 4 * (size_t)ncol, *rb = w + 5 * (size_t)ncol, *tmp = w + 6 * (size_t)ncol;
+    double *z = t->zrow[s], *src = z + (size_t)nz * ncol * 5;
+    const int surf = t->surface_on[s];
+    for (int c = c0; c < c1; c++) ok[c] = open[t->zcol[c]];
+    half_resistances(t, s, 0, 0, ok, c0, c1, ra); /* surface to centre 0 */
+    for (int c = c0; c < c1; c++) {
+        const double r0 = ra[c];
+        const double atop =
+            ok[c] == 0.0 ? cf->az[0] : (isfinite(r0) && r0 > 0.0 ? 1.0 / (t->h * r0) : 0.0);
+        above[c] = surf ? atop : 0.0;
+        const double w0 = dt / (cf->cap[0] + ok[c] * (1.0 - cf->cap[0]));
+        src[c] = surf ? w0 * atop * t->surface_c0[s] : 0.0;
+    }
+    for (int k = 0; k < nz; k++) {
+        double *lo = z + (size_t)k * 5 * ncol, *di = lo + ncol, *up = di + ncol, *cp = up + ncol,
+               *im = cp + ncol;
+        const double cap = cf->cap[k], self = dt * nd_tissue_self_rate(t, s, k);
+        if (k + 1 < nz) {
+            for (int c = c0; c < c1; c++) on[c] = open[t->zcol[c] + (size_t)(k + 1) * plane];
+            half_resistances(t, s, k, 1, ok, c0, c1, ra);
+            half_resistances(t, s, k + 1, 0, on, c0, c1, rb);
+            const double bg = cf->az[k + 1];
+#pragma omp simd
+            for (int c = c0; c < c1; c++) {
+                const double r = ra[c] + rb[c];
+                const double open_face = isfinite(r) && r > 0.0 ? 1.0 / (t->h * r) : 0.0;
+                tmp[c] = ok[c] == 0.0 && on[c] == 0.0 ? bg : open_face;
             }
+        } else {
+            for (int c = c0; c < c1; c++) tmp[c] = 0.0;
         }
+#pragma omp simd
+        for (int c = c0; c < c1; c++) {
+            const double below = tmp[c], wk = dt / (cap + ok[c] * (1.0 - cap));
+            const double l = k > 0 ? -wk * above[c] : 0.0, u = -wk * below;
+            const double d = 1.0 + wk * (above[c] + below), dk = d - self;
+            const double m = k == 0 ? dk : dk - l * cprev[c];
+            lo[c] = l, di[c] = d, up[c] = u;
+            im[c] = 1.0 / m;
+            cp[c] = cprev[c] = k < nz - 1 ? u * im[c] : 0.0;
+            above[c] = below;
+        }
+        double *sw = ok;
+        ok = on, on = sw;
+    }
+}
+
+/* Rows and factors of the columns through channels for a step of dt (at
+ * [(k 5 + f) ncol + c] of zrow: lo, di, up, cp, 1 / pivot), from the
+ * openness open.  Threads take contiguous ranges of columns. */
+static void columns_prepare(nd_tissue *t, double dt, const double *open)
+{
+    const int ncol = t->ncol;
+    if (ncol == 0) return;
+#pragma omp parallel num_threads(t->threads)
+    {
+        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
+        const int c0 = (int)((long)ncol * id / nth), c1 = (int)((long)ncol * (id + 1) / nth);
+        double *w = nd_tissue_batch(t, id);
+        for (int s = 0; s < NS && c0 < c1; s++)
+            if (t->diffuses[s]) columns_rows(t, s, dt, open, c0, c1, w);
     }
 }
 
@@ -227,15 +295,15 @@ static void column_fix(const nd_tissue *t, int s, int k, int c0, int c1, double 
     const size_t plane = t->plane;
     const nd_tissue_coef *c = &t->coef[s];
     if (c0 >= c1) return; /* no columns (zrow may not exist) */
-    const double wz = dt / c->cap[k], *z = t->zrow[s] + (size_t)k * ncol * 5;
+    const double wz = dt / c->cap[k], *z = t->zrow[s] + (size_t)k * 5 * ncol;
     for (int q = c0; q < c1; q++) {
         const int col = t->zcol[q];
-        const double *u = src[s] + (size_t)col + (size_t)k * plane, *r = z + (size_t)q * 5;
+        const double *u = src[s] + (size_t)col + (size_t)k * plane;
         const double uk = u[0], um = k > 0 ? u[-(ptrdiff_t)plane] : 0.0;
         const double up = k < nz - 1 ? u[plane] : 0.0;
-        double v = (r[1] - 1.0) * uk, bg = 0.0;
-        if (k > 0) v += r[0] * um;
-        if (k < nz - 1) v += r[2] * up;
+        double v = (z[ncol + q] - 1.0) * uk, bg = 0.0;
+        if (k > 0) v += z[q] * um;
+        if (k < nz - 1) v += z[2 * ncol + q] * up;
         double *o = d + (size_t)(col / nx) * t->dx + col % nx;
         *o -= v;
         if (k == 0) *o += t->zrow[s][(size_t)nz * ncol * 5 + q];
@@ -298,10 +366,10 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
     const uint8_t *gen = t->ygen + (size_t)k * nx;
     /* The y lines through channels, solved together after the background
      * ones: their columns, openness (line g of voxel j at [j * ng + g]),
-     * rows and values, taken before the background solve. */
-    int *col = (int *)bw, ng = 0;
+     * rows, and values (taken before the background solve). */
+    int *col = (int *)bw, *line = col + lmax, ng = 0;
     for (int i = i0; i < i1; i++)
-        if (gen[i]) col[ng++] = i;
+        if (gen[i]) line[i - i0] = ng, col[ng++] = i;
     double *cst = bw + lmax, *aux = cst + 6 * (size_t)lmax, *bo = aux + 3 * (size_t)lmax;
     const size_t nb = (size_t)ny * ng;
     double *blo = bo + nb, *bdi = blo + nb, *bup = bdi + nb, *bx = bup + nb, *bz = bx + nb;
@@ -310,7 +378,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         double *row = d + (size_t)j * dx;
         const double m = f->im[j];
         for (int g = 0; g < ng; g++) { /* in row order: the plane streams in once */
-            bo[(size_t)j * ng + g] = o[(size_t)j * nx + col[g]];
+            bo[(size_t)j * ng + g] = 0.0;
             bx[(size_t)j * ng + g] = row[col[g]];
         }
         if (j == 0) {
@@ -341,6 +409,12 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         }
     }
     if (ng == 0) return;
+    /* Openness is zero off the columns through channels: only those are read
+     * (gathering it along every line read the whole plane, once a species). */
+    for (int q = 0; q < t->ncol; q++) {
+        const int c = t->zcol[q], i = c % nx;
+        if (i >= i0 && i < i1 && gen[i]) bo[(size_t)(c / nx) * ng + line[i - i0]] = o[c];
+    }
     int *levs = (int *)w; /* every line is of level k */
     for (int g = 0; g < ng; g++) levs[g] = k;
     nd_tissue_lateral_batch_rows(t, s, ny, ng, levs, bo, dt, blo, bdi, bup, cst);
@@ -358,13 +432,13 @@ ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0,
 {
     const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
     const size_t plane = t->dplane;
-    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * ncol * 5 : NULL;
+    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * 5 * ncol : NULL;
     int n = 0;
     for (int q = 0; q < ncol; q++) {
         const int col = t->zcol[q], i = col % nx;
         if (i < i0 || i >= i1) continue;
-        const double *r = z + (size_t)q * 5, *v = d + (size_t)(col / nx) * dx + i;
-        stash[n++] = k == 0 ? v[0] * r[4] : (v[0] - r[0] * v[-(ptrdiff_t)plane]) * r[4];
+        const double *v = d + (size_t)(col / nx) * dx + i, lo = z[q], im = z[4 * ncol + q];
+        stash[n++] = k == 0 ? v[0] * im : (v[0] - lo * v[-(ptrdiff_t)plane]) * im;
     }
     const double *fz = t->zfac + (size_t)s * 3 * t->nz, lo = fz[k], im = fz[2 * t->nz + k];
     for (int j = 0; j < ny; j++) {

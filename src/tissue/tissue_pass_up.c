@@ -139,10 +139,10 @@ ND_TISSUE_SIMD static void substitute_z(const nd_tissue *t, int s, int k, int j0
     const int nx = t->nx, ncol = t->ncol, dx = t->dx;
     const size_t plane = t->dplane;
     if (k == t->nz - 1) return; /* the bottom row's values are final */
-    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * ncol * 5 : NULL;
+    const double *z = ncol > 0 ? t->zrow[s] + ((size_t)k * 5 + 3) * ncol : NULL; /* cp */
     for (int q = c0; q < c1; q++) {
         const size_t v = (size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx;
-        stash[q - c0] = d[v] - z[(size_t)q * 5 + 3] * d[v + plane];
+        stash[q - c0] = d[v] - z[q] * d[v + plane];
     }
     const double cp = t->zfac[(size_t)s * 3 * t->nz + t->nz + k];
     for (int j = j0; j < j1; j++) {

@@ -55,12 +55,16 @@ static double *dalloc(size_t count)
     return nd_tissue_alloc(count, 0);
 }
 
-/* Constant species s feeds the kinetics of another at some level. */
-static int is_source(const nd_tissue *t, int s)
+/* Species f feeds the kinetics of a stepped species r != f that diffuses
+ * (diffusing = 1: read in the down pass's explicit term) or does not (0: read
+ * in the up pass's kinetics), at some level. */
+static int feeds(const nd_tissue *t, int f, int diffusing)
 {
-    for (int k = 0; k < t->nz; k++)
-        for (int r = 0; r < NS; r++)
-            if (r != s && t->mk[((size_t)k * NS + r) * NS + s] != 0.0) return 1;
+    for (int r = 0; r < NS; r++) {
+        if (r == f || !nd_tissue_stepped(t, r) || t->diffuses[r] != diffusing) continue;
+        for (int k = 0; k < t->nz; k++)
+            if (t->mk[((size_t)k * NS + r) * NS + f] != 0.0) return 1;
+    }
     return 0;
 }
 
@@ -70,19 +74,21 @@ static double substep(nd_tissue *t, double dt, const double *phi, double *const 
     nd_tissue_pass_down(t, dt, src);
     double err = nd_tissue_pass_up(t, dt, phi, src, dst, acc);
     /* Model count of the bytes the passes stream from memory: the down pass
-     * reads u and writes the increment of each diffusing species; the up
-     * pass reads the increment and u, writes the result (or reads and writes
-     * the full step when combining); neighbouring rows and planes are cache
-     * hits.  Writes count once, as in the STREAM triad (the read that
-     * allocates a written line is not counted; nd_bench_tissue checks the
-     * count against the same traffic alone).  Openness read on lines through
-     * channels is not counted. */
+     * reads u and writes the increment of each diffusing species, and reads
+     * any other species that feeds one through the kinetics; the up pass
+     * reads the increment and u, writes the result (or reads and writes the
+     * full step when combining), and reads any constant species that feeds
+     * one that does not move; neighbouring rows and planes are cache hits.
+     * Writes count once, as in the STREAM triad (the read that allocates a
+     * written line is not counted; nd_bench_tissue checks the count against
+     * the same traffic alone).  Openness read on lines through channels is
+     * not counted. */
     double per = 0.0;
     for (int s = 0; s < NS; s++) {
         if (nd_tissue_stepped(t, s))
-            per += (t->diffuses[s] ? 16.0 + 8.0 : 0.0) + 8.0 + (acc ? 16.0 : 8.0);
-        else if (is_source(t, s))
-            per += 16.0; /* a constant species read as a source, in both passes */
+            per += (t->diffuses[s] ? 16.0 + 8.0 : 8.0 * feeds(t, s, 1)) + 8.0 + (acc ? 16.0 : 8.0);
+        else
+            per += 8.0 * (feeds(t, s, 1) + feeds(t, s, 0)); /* a constant source */
     }
     t->stats.bytes_streamed += per * (double)t->n;
     t->stats.substeps++;

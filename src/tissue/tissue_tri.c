@@ -59,10 +59,12 @@ void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double 
     f->cp = mem;
     f->im = mem + n;
     f->z = mem + 2 * n;
+    f->lm = mem + 3 * n;
     f->bg = f->den = 0.0;
     if (n == 1) { /* a line of one voxel has no face: the identity */
         f->cp[0] = 0.0;
         f->im[0] = 1.0;
+        f->lm[0] = 0.0;
         return;
     }
     double lo = -r, d = 1.0 + 2.0 * r;
@@ -72,6 +74,7 @@ void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double 
             if (i > 0) m = (i == n - 1 ? 1.0 + r : d) - lo * f->cp[i - 1];
             f->im[i] = 1.0 / m;
             f->cp[i] = i < n - 1 ? lo * f->im[i] : 0.0;
+            f->lm[i] = lo * f->im[i];
         }
         return;
     }
@@ -81,6 +84,7 @@ void nd_tri_const_factor(nd_tri_const *f, int n, double r, int periodic, double 
         double m = i == 0 ? di : di - lo * f->cp[i - 1];
         f->im[i] = 1.0 / m;
         f->cp[i] = i < n - 1 ? lo * f->im[i] : 0.0;
+        f->lm[i] = lo * f->im[i];
     }
     for (int i = 0; i < n; i++) f->z[i] = 0.0;
     f->z[0] = gamma;

@@ -15,21 +15,22 @@ static void xsolve8(const nd_tri_const *f, double *const r[8])
     const int n = f->n;
     double *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3], *r4 = r[4], *r5 = r[5], *r6 = r[6],
            *r7 = r[7];
-    const double *im = f->im, *cp = f->cp, l = f->lo;
+    const double *im = f->im, *cp = f->cp, *lm = f->lm;
     double m = im[0];
     double p0 = r0[0] * m, p1 = r1[0] * m, p2 = r2[0] * m, p3 = r3[0] * m;
     double p4 = r4[0] * m, p5 = r5[0] * m, p6 = r6[0] * m, p7 = r7[0] * m;
     r0[0] = p0, r1[0] = p1, r2[0] = p2, r3[0] = p3, r4[0] = p4, r5[0] = p5, r6[0] = p6, r7[0] = p7;
     for (int i = 1; i < n; i++) {
+        const double a = lm[i];
         m = im[i];
-        p0 = (r0[i] - l * p0) * m;
-        p1 = (r1[i] - l * p1) * m;
-        p2 = (r2[i] - l * p2) * m;
-        p3 = (r3[i] - l * p3) * m;
-        p4 = (r4[i] - l * p4) * m;
-        p5 = (r5[i] - l * p5) * m;
-        p6 = (r6[i] - l * p6) * m;
-        p7 = (r7[i] - l * p7) * m;
+        p0 = r0[i] * m - a * p0;
+        p1 = r1[i] * m - a * p1;
+        p2 = r2[i] * m - a * p2;
+        p3 = r3[i] * m - a * p3;
+        p4 = r4[i] * m - a * p4;
+        p5 = r5[i] * m - a * p5;
+        p6 = r6[i] * m - a * p6;
+        p7 = r7[i] * m - a * p7;
         r0[i] = p0, r1[i] = p1, r2[i] = p2, r3[i] = p3;
         r4[i] = p4, r5[i] = p5, r6[i] = p6, r7[i] = p7;
     }
@@ -46,41 +47,6 @@ static void xsolve8(const nd_tri_const *f, double *const r[8])
         r0[i] = p0, r1[i] = p1, r2[i] = p2, r3[i] = p3;
         r4[i] = p4, r5[i] = p5, r6[i] = p6, r7[i] = p7;
     }
-}
-
-/* Four background rows in place. */
-static void xsolve4(const nd_tri_const *f, double *const r[4])
-{
-    const int n = f->n;
-    double *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
-    const double *im = f->im, *cp = f->cp, l = f->lo;
-    double m = im[0], p0 = r0[0] * m, p1 = r1[0] * m, p2 = r2[0] * m, p3 = r3[0] * m;
-    r0[0] = p0, r1[0] = p1, r2[0] = p2, r3[0] = p3;
-    for (int i = 1; i < n; i++) {
-        m = im[i];
-        p0 = (r0[i] - l * p0) * m;
-        p1 = (r1[i] - l * p1) * m;
-        p2 = (r2[i] - l * p2) * m;
-        p3 = (r3[i] - l * p3) * m;
-        r0[i] = p0, r1[i] = p1, r2[i] = p2, r3[i] = p3;
-    }
-    for (int i = n - 2; i >= 0; i--) {
-        const double c = cp[i];
-        p0 = r0[i] - c * p0;
-        p1 = r1[i] - c * p1;
-        p2 = r2[i] - c * p2;
-        p3 = r3[i] - c * p3;
-        r0[i] = p0, r1[i] = p1, r2[i] = p2, r3[i] = p3;
-    }
-}
-
-static void xsolve1(const nd_tri_const *f, double *r)
-{
-    const int n = f->n;
-    double p = r[0] * f->im[0];
-    r[0] = p;
-    for (int i = 1; i < n; i++) r[i] = p = (r[i] - f->lo * p) * f->im[i];
-    for (int i = n - 2; i >= 0; i--) r[i] = p = r[i] - f->cp[i] * p;
 }
 
 /* Sherman-Morrison correction of a periodic row solved with xsolve. */
@@ -112,8 +78,11 @@ void nd_tissue_x_background(const nd_tissue *t, int s, int k, int j0, int j1, do
             m = 0;
         }
     }
-    int q = 0;
-    if (m >= 4) xsolve4(f, rows), q = 4;
-    for (; q < m; q++) xsolve1(f, rows[q]);
-    for (q = 0; q < m; q++) xwrap(f, rows[q]);
+    if (m == 0) return;
+    /* The last rows, fewer than eight, take the same eight chains, the spare
+     * ones on copies of the last row: each chain reads its values before any
+     * writes them back, so a repeated row gets the same values twice. */
+    for (int q = m; q < 8; q++) rows[q] = rows[m - 1];
+    xsolve8(f, rows);
+    for (int q = 0; q < m; q++) xwrap(f, rows[q]);
 }
