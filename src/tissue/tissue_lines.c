@@ -11,8 +11,6 @@
  * of each voxel (volume weighted over its layers, then mixed with the channel
  * by openness).  Vertical faces: 1 / (h R), R the resistance integral between
  * the two centres (tissue_layers.c). */
-#include <math.h>
-
 #include "tissue/tissue_internal.h"
 
 static inline double harmonic(double a, double b)
