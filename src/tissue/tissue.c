@@ -227,14 +227,11 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     }
     /* Per-thread scratch: the down pass needs a row of the periodic
      * correction and a stash of the columns through channels (at most a
-     * plane), the up pass the kinetics rows and that stash, the columns'
-     * set-up three of their rows. */
+     * plane), the up pass the kinetics rows and that stash. */
     int lxy = nx > ny ? nx : ny, lxz = nx > nz ? nx : nz;
     size_t need_down = (size_t)lxy + t->plane;
     size_t need_up = (size_t)(NS + 2) * nx + t->plane;
-    size_t need = need_down > need_up ? need_down : need_up;
-    if (need < 3 * (size_t)nz) need = 3 * (size_t)nz;
-    t->scratch_len = (need + 7) / 8 * 8;
+    t->scratch_len = ((need_down > need_up ? need_down : need_up) + 7) / 8 * 8;
     ok &= (t->chan = dalloc(t->n)) != NULL;
     ok &= (t->frac = dalloc((size_t)nz * NL)) != NULL;
     ok &= (t->half = dalloc((size_t)nz * 2 * NL)) != NULL;

@@ -123,8 +123,8 @@ struct nd_tissue {
     double *zfac;     /* NS x 3 nz: background z factors of the sub-step (lo, cp, im) */
     nd_tri_const *xf; /* NS x nz: background x-line factors of the sub-step, per level */
     nd_tri_const *yf; /* NS x nz: the same for y lines (those of x when nx = ny) */
-    double *xfac;     /* their memory: NS x nz x 3 nx (levels alike share one) */
-    double *yfac;     /* NS x nz x 3 ny, unless nx = ny */
+    double *xfac;     /* their memory: NS x nz x 4 nx (levels alike share one) */
+    double *yfac;     /* NS x nz x 4 ny, unless nx = ny */
 
     nd_tissue_stats stats;
 };

@@ -356,6 +356,20 @@ static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, 
     }
 }
 
+/* One row of a forward Thomas elimination across columns i0 .. i1:
+ * row <- (row - lo prev) m, or row m for the first row (prev NULL). */
+static inline void eliminate_row(double *row, const double *prev, int i0, int i1, double lo,
+                                 double m)
+{
+    if (!prev) {
+#pragma omp simd
+        for (int i = i0; i < i1; i++) row[i] *= m;
+        return;
+    }
+#pragma omp simd
+    for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * m;
+}
+
 /* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k. */
 ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, int i0, int i1,
                                    const nd_tri_const *f, double *d, const double *o, double *w,
@@ -381,14 +395,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
             bo[(size_t)j * ng + g] = 0.0;
             bx[(size_t)j * ng + g] = row[col[g]];
         }
-        if (j == 0) {
-#pragma omp simd
-            for (int i = i0; i < i1; i++) row[i] *= m;
-        } else {
-            const double *prev = row - dx;
-#pragma omp simd
-            for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * m;
-        }
+        eliminate_row(row, j > 0 ? row - dx : NULL, i0, i1, lo, m);
     }
     for (int j = ny - 2; j >= 0; j--) {
         double *row = d + (size_t)j * dx;
@@ -443,14 +450,7 @@ ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0,
     const double *fz = t->zfac + (size_t)s * 3 * t->nz, lo = fz[k], im = fz[2 * t->nz + k];
     for (int j = 0; j < ny; j++) {
         double *row = d + (size_t)j * dx;
-        if (k == 0) {
-#pragma omp simd
-            for (int i = i0; i < i1; i++) row[i] *= im;
-        } else {
-            const double *prev = row - plane;
-#pragma omp simd
-            for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * im;
-        }
+        eliminate_row(row, k > 0 ? row - plane : NULL, i0, i1, lo, im);
     }
     n = 0;
     for (int q = 0; q < ncol; q++) {
