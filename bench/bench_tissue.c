@@ -13,13 +13,13 @@
  *    - adaptive steps (the default: step doubling, second order, error
  *      controlled; three base steps per attempt).
  *    It prints voxel-species updates per second for the diffusing species,
- *    the bytes per update that the solver's passes stream (its own count of
+ *    the bytes per update that the solver's sweeps stream (its own count of
  *    array reads and writes, the same convention as the triad), the bound
  *    that bandwidth puts on the rate, and the share of it reached.
  * 3. For plain steps, a check of that bound: the same arrays (one per
  *    stepped species, one increment per diffusing one, one per other species
- *    read as a source; 1e6 voxels each) read and written as the two passes
- *    do, plane by plane, with no arithmetic to speak of -- what the step
+ *    read as a source; 1e6 voxels each) read and written as the sweeps do,
+ *    plane by plane, with no arithmetic to speak of -- what the step
  *    would take if memory were all it cost.  Its bytes are the solver's
  *    count; its rate is what that traffic allows here, with this mix of reads
  *    and writes rather than the triad's.
@@ -87,11 +87,14 @@ static double triad(const triad_mem *m, int threads, int reps)
     return a[n / 2] == 7.0 ? 24.0 * (double)n / best : 0.0;
 }
 
-/* The plain step's memory traffic alone: pass 1 reads u and writes the
- * increment of each diffusing species, and reads the nsrc other species
- * that feed them; pass 2 reads every increment and u and writes u.  mem
- * holds nstep u arrays, then ndiff increments, then the nsrc sources.
- * Returns diffusing-voxel updates per second, best of reps. */
+/* The plain step's memory traffic alone, in one pass through the planes as
+ * the solver's sweeps make it (one step's up part joined to the next one's
+ * down part): per plane, each diffusing species' increment and u are read,
+ * u is written and the next increment written over the one just read; each
+ * other stepped species' u is read and written; the nsrc other species
+ * that feed the diffusing ones are read.  mem holds nstep u arrays, then
+ * ndiff increments, then the nsrc sources.  Returns diffusing-voxel
+ * updates per second, best of reps. */
 static double pass_floor(double *mem, int threads, int ndiff, int nstep, int nsrc, long planes,
                          long plane, int reps)
 {
@@ -101,21 +104,22 @@ static double pass_floor(double *mem, int threads, int ndiff, int nstep, int nsr
         double t0 = now();
 #pragma omp parallel for num_threads(threads) schedule(static)
         for (long k = 0; k < planes; k++)
-            for (int s = 0; s < ndiff; s++) {
-                const double *u = mem + (size_t)s * n + k * plane;
+            for (int s = 0; s < nstep; s++) {
+                double *u = mem + (size_t)s * n + k * plane;
+                if (s >= ndiff) {
+                    for (long i = 0; i < plane; i++) u[i] *= 0.999;
+                    continue;
+                }
                 double *d = mem + (size_t)(nstep + s) * n + k * plane;
-                for (long i = 0; i < plane; i++) d[i] = 0.5 * u[i];
+                for (long i = 0; i < plane; i++) {
+                    const double v = u[i] + 1e-3 * d[i];
+                    u[i] = v;
+                    d[i] = 0.5 * v;
+                }
                 for (int q = s; q < nsrc; q += ndiff) { /* the sources, shared out */
                     const double *f = mem + (size_t)(nstep + ndiff + q) * n + k * plane;
                     for (long i = 0; i < plane; i++) d[i] += 1e-3 * f[i];
                 }
-            }
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (long k = 0; k < planes; k++)
-            for (int s = 0; s < nstep; s++) {
-                double *u = mem + (size_t)s * n + k * plane;
-                const double *d = s < ndiff ? mem + (size_t)(nstep + s) * n + k * plane : u;
-                for (long i = 0; i < plane; i++) u[i] += 1e-3 * d[i];
             }
         double dt = now() - t0;
         if (dt < best) best = dt;
@@ -209,8 +213,8 @@ static int run(const char *label, int threads, double fixed_dt, double span, con
         per = (s1.bytes_streamed - s0.bytes_streamed) / upd;
         if (plain && !mem) { /* the same traffic's arrays, once its shape is known */
             ndiff = (int)lround(upd / (vox * steps)), nstep = (int)lround(all / (vox * steps));
-            /* Arrays read beyond the u and increments the two passes stream. */
-            nsrc = (int)lround(per * ndiff / 8.0) - (3 * ndiff + 2 * nstep);
+            /* Arrays read beyond the u and increments the sweeps stream. */
+            nsrc = (int)lround(per * ndiff / 8.0) - (2 * ndiff + 2 * nstep);
             nsrc = nsrc > 0 ? nsrc : 0;
             const size_t arrays = (size_t)(ndiff + nstep + nsrc);
             mem = ndiff >= 1 && nstep >= ndiff ? malloc(sizeof *mem * (size_t)vox * arrays) : NULL;
@@ -244,7 +248,7 @@ static int run(const char *label, int threads, double fixed_dt, double span, con
             range(floor_share, spans, &lo, &hi);
             printf("          the same traffic alone (%d + %d + %d arrays, %.0f B/update) reached "
                    "%3.0f %% (spans %.0f-%.0f %%)\n",
-                   nstep, ndiff, nsrc, 8.0 * (3 * ndiff + 2 * nstep + nsrc) / ndiff,
+                   nstep, ndiff, nsrc, 8.0 * (2 * ndiff + 2 * nstep + nsrc) / ndiff,
                    100.0 * median(floor_share, spans), 100.0 * lo, 100.0 * hi);
         }
     }

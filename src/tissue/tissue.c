@@ -250,7 +250,7 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->prop = dalloc(2 * (size_t)nz * NS * NS)) != NULL;
     ok &= (t->mk = dalloc((size_t)nz * NS * NS)) != NULL;
     ok &= (t->msame = calloc((size_t)nz, 1)) != NULL;
-    ok &= (t->zfac = dalloc((size_t)NS * 3 * nz)) != NULL;
+    ok &= (t->zfac = dalloc(2 * (size_t)NS * 3 * nz)) != NULL;
     ok &= (t->xf = calloc((size_t)NS * nz, sizeof *t->xf)) != NULL;
     ok &= (t->xfac = dalloc((size_t)NS * nz * 4 * nx)) != NULL;
     ok &= (t->yf = calloc((size_t)NS * nz, sizeof *t->yf)) != NULL;

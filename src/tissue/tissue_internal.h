@@ -112,7 +112,9 @@ struct nd_tissue {
      * increasing order, and per diffusing species their rows and factors for
      * the step: at [(k 5 + f) ncol + c], f = 0 .. 4, lo, di, up of I - dt A_z
      * (the explicit term) and cp, 1 / pivot of the vertical solve (own rate
-     * included), then the ncol surface sources of row 0 (tissue_pass_down.c). */
+     * included) in the step's direction of elimination; then the ncol
+     * surface sources of row 0 and the ncol faces last set up, carried from
+     * level to level (tissue_pass_down.c). */
     int *zcol;
     int ncol, zcap;
     double *zrow[NS];
@@ -120,7 +122,7 @@ struct nd_tissue {
     double *prop;     /* 2 x nz x NS x NS: phi1(M_k dt) for the step and the half step */
     double *mk;       /* nz x NS x NS: kinetics matrix per level */
     int8_t *msame;    /* nz: level k has the same matrix as k - 1 */
-    double *zfac;     /* NS x 3 nz: background z factors of the sub-step (lo, cp, im) */
+    double *zfac;     /* 2 x NS x 3 nz: background z factors per direction (nd_tissue_zfac) */
     nd_tri_const *xf; /* NS x nz: background x-line factors of the sub-step, per level */
     nd_tri_const *yf; /* NS x nz: the same for y lines (those of x when nx = ny) */
     double *xfac;     /* their memory: NS x nz x 4 nx (levels alike share one) */
@@ -167,9 +169,11 @@ void nd_tri_batch_solve(int n, int ng, const double *lo, double *di, double *up,
 /* tissue_lines.c: rows of I - dt A along one line. */
 double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, double ob);
 /* Background column factors of species s for the vertical correction, its
- * own first-order rate at each level included (tissue_step.c): lo, cp, im
- * (nz each). */
-void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
+ * own first-order rate at each level included (tissue_step.c), eliminated
+ * in direction dir (+1: k increasing, -1: decreasing): pc, the row's
+ * coupling to the level eliminated before it; cp, its coupling to the next
+ * over the pivot; im, 1 / pivot (nz each). */
+void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, int dir, double *pc, double *cp,
                               double *im);
 /* Rows of I - dt A of ng lines along x or y at once (lines through channels),
  * line g of level lev[g], its voxel i at [i * ng + g] of o and of the rows;
@@ -184,17 +188,55 @@ void nd_tissue_lateral_factors(nd_tissue *t, double dt);
 void nd_tissue_rows_apply(int n, const double *lo, const double *di, const double *up, int periodic,
                           const double *u, size_t ustride, double *out, size_t ostride);
 
-/* tissue_pass_down.c, tissue_pass_up.c: one step of the stabilising
- * correction scheme from src into dst (in place when equal).  The down pass
- * fills dinc with dt F(src), corrected in x and y and eliminated down the
- * columns; the up pass finishes the vertical solve, corrects the kinetics
- * and writes src + dinc -- or, with acc != NULL, combines: acc = 2 result -
- * acc (order 2) or result (order 1), returning the weighted error
- * max |result - acc| / (atol + rtol |.|).  The columns through channels
- * (zcol, ncol) must be current (nd_tissue_run_to keeps them). */
-void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS]);
-double nd_tissue_pass_up(nd_tissue *t, double dt, const double *phi, double *const src[NS],
-                         double *const dst[NS], double *const acc[NS]);
+/* One base step of the stabilising correction scheme from src into dst (in
+ * place when equal) -- or, with acc != NULL, combined: acc = 2 result - acc
+ * (order 2) or result (order 1), with the weighted error max |result - acc|
+ * / (atol + rtol |.|).  Its vertical solve is eliminated in direction dir
+ * (+1: k increasing, -1: decreasing) and substituted back the other way. */
+typedef struct {
+    double dt;
+    const double *phi; /* phi1(dt M_k) per level (tissue_kinetics.c) */
+    double *const *src, *const *dst, *const *acc;
+    int dir;
+} nd_tissue_substep;
+
+/* What one thread does on every plane of a sweep: the rows j0 .. j1 (and
+ * the columns through channels zcol[c0 .. c1) that lie in them), and work
+ * items id, id + nth, ... of the diffusing species' planes in nblk blocks
+ * of columns; its scratch w and batch memory bw. */
+typedef struct {
+    int id, nth, j0, j1, c0, c1;
+    int ndiff, diff[NS], nblk;
+    double *w, *bw;
+} nd_tissue_part;
+
+/* tissue_sweep.c: one sweep through the x-y planes, finishing step up (the
+ * back substitution, kinetics and update) and starting step down (the
+ * explicit term, x and y solves and the forward elimination), either NULL,
+ * in down's direction of elimination (the opposite of up's); down's planes
+ * trail up's by one.  The columns through channels (zcol, ncol) must be
+ * current (nd_tissue_run_to keeps them).  Returns up's error estimate when
+ * it combines (0 otherwise; infinity on a value that is not finite). */
+double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissue_substep *down);
+
+/* tissue_pass_down.c: the down part of a step.  Setup (one thread, before
+ * the sweep): the background line factors for its dt and direction.  Rows:
+ * the columns through channels' rows and factors at level k, then plane k's
+ * explicit increment and x solves on the part's rows.  Lines: the y solves
+ * and the forward elimination on the part's work items, once every row of
+ * plane k is done. */
+void nd_tissue_down_setup(nd_tissue *t, const nd_tissue_substep *st);
+void nd_tissue_down_columns(nd_tissue *t, const nd_tissue_substep *st, int k,
+                            const nd_tissue_part *p);
+void nd_tissue_down_rows(nd_tissue *t, const nd_tissue_substep *st, int k, const nd_tissue_part *p);
+void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k,
+                          const nd_tissue_part *p);
+/* tissue_pass_up.c: the up part of a step on the part's rows of plane k,
+ * the plane before it in the sweep already done: the back substitution,
+ * the kinetics' correction and the update or combination.  Returns the
+ * rows' error maximum; *bad is set on a value that is not finite. */
+double nd_tissue_up_rows(const nd_tissue *t, const nd_tissue_substep *st, int k,
+                         const nd_tissue_part *p, int *bad);
 /* tissue_xlines.c: (I - dt A_x) d = d in place on the rows among j0 .. j1
  * of plane k of species s that cross no channel (d: that plane of the
  * increment). */
@@ -205,6 +247,13 @@ void nd_tissue_x_background(const nd_tissue *t, int s, int k, int j0, int j1, do
 static inline double nd_tissue_self_rate(const nd_tissue *t, int s, int k)
 {
     return t->mk[((size_t)k * NS + s) * NS + s];
+}
+
+/* Background column factors of species s eliminated in direction dir: pc,
+ * cp, im (nz each, nd_tissue_column_factors). */
+static inline double *nd_tissue_zfac(const nd_tissue *t, int s, int dir)
+{
+    return t->zfac + ((size_t)(dir < 0) * NS + (size_t)s) * 3 * (size_t)t->nz;
 }
 
 /* Per-thread scratch of the calling thread. */

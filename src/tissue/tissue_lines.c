@@ -26,18 +26,22 @@ double nd_tissue_lateral_face(const nd_tissue *t, int s, int k, double oa, doubl
     return harmonic(pl + oa * (c->pch - pl), pl + ob * (c->pch - pl)) / (t->h * t->h);
 }
 
-void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, double *lo, double *cp,
+void nd_tissue_column_factors(const nd_tissue *t, int s, double dt, int dir, double *pc, double *cp,
                               double *im)
 {
     const nd_tissue_coef *c = &t->coef[s];
-    for (int k = 0; k < t->nz; k++) {
+    const int nz = t->nz;
+    for (int q = 0; q < nz; q++) {
+        const int k = dir > 0 ? q : nz - 1 - q;
         double w = dt / c->cap[k];
         double above = (k > 0 || t->surface_on[s]) ? c->az[k] : 0.0, below = c->az[k + 1];
         double di = 1.0 + w * (above + below) - dt * nd_tissue_self_rate(t, s, k);
-        lo[k] = k > 0 ? -w * c->az[k] : 0.0;
-        double m = k == 0 ? di : di - lo[k] * cp[k - 1];
+        double lo = k > 0 ? -w * c->az[k] : 0.0, up = -w * below;
+        double before = dir > 0 ? lo : up, after = dir > 0 ? up : lo;
+        double m = q == 0 ? di : di - before * cp[k - dir];
+        pc[k] = before;
         im[k] = 1.0 / m;
-        cp[k] = -w * below * im[k];
+        cp[k] = after * im[k];
     }
 }
 

@@ -1,25 +1,25 @@
-/* First pass of a step, down through the x-y planes (k = 0, 1, ...): for
- * each diffusing species, plane k's explicit increment d = dt F(u), its
+/* The down part of a step, plane by plane in its direction of elimination
+ * (tissue_sweep.c runs it, trailing the previous step's up part): for each
+ * diffusing species, plane k's explicit increment d = dt F(u), its
  * corrections along x, (I - dt A_x) d <- d, and along y, (I - dt A_y) d <- d,
  * and the forward half of the vertical correction (I - dt (A_z + m)) d <- d:
- * the Thomas elimination down each column, which needs only plane k - 1,
- * already done.  The up pass (tissue_pass_up.c) climbs back with the back
- * substitution and the update.
+ * the Thomas elimination along each column, which needs only the plane
+ * before, already done.  The up part (tissue_pass_up.c) comes back with the
+ * back substitution and the update.
  *
  * F(u) = A_x u + A_y u + A_z u + (surface source) + (M u), the whole right-hand
  * side at the start of the step; m is the species' own first-order rate.
  * Every array is read and written as whole planes (80 kB contiguous at
- * 100 x 100), and the planes k - 1, k, k + 1 that the explicit term reads
- * are still in cache from the plane before; the increment array is written
- * once here and read once going up.  (An order by x-z slabs -- explicit
- * term, x and z solves per slab, then y and the update by planes -- was
- * about a sixth slower on one thread, nd_bench_tissue.)
+ * 100 x 100), and the planes on either side that the explicit term reads
+ * are still in cache.  (An order by x-z slabs -- explicit term, x and z
+ * solves per slab, then y and the update by planes -- was about a sixth
+ * slower on one thread, nd_bench_tissue.)
  *
  * Threads split plane k by rows for the explicit term and the x solves
  * (lines along rows), then, after a barrier, by species (or blocks of
  * columns, if threads outnumber species) for the y solves and the
  * elimination, the same way on every plane: a column's elimination reads
- * only its own plane above, which the same thread made.  Blocks of columns
+ * only its own plane before, which the same thread made.  Blocks of columns
  * for every thread, tried first, did not scale: each core then read half of
  * every row of the other's rows.  No voxel's arithmetic depends on the
  * split: any number of threads gives the same bits.
@@ -29,10 +29,9 @@
  * time (tissue_xlines.c), y lines all together across x (vectorised).  The
  * x and y lines that cross a channel are solved together with per-voxel
  * coefficients, interleaved across lines, so the divisions of their
- * factorisations vectorise; columns through channels use their own rows and
- * factors, made once per step (columns_prepare). */
+ * factorisations vectorise; columns through channels get their own rows
+ * and factors level by level, as the sweep reaches them (columns_level). */
 #include <math.h>
-#include <omp.h>
 
 #include "tissue/tissue_internal.h"
 
@@ -207,81 +206,99 @@ ND_TISSUE_SIMD static void half_resistances(const nd_tissue *t, int s, int k, in
     }
 }
 
-/* Rows and factors of the columns c0 .. c1 through channels for a step of
- * dt, from the openness open, level by level across the columns: the
- * vertical faces of tissue_lines.c (1 / (h R), R the resistance between the
- * two centres; the background face where neither voxel is open; the
- * surface face above level 0 when the surface is held) and the Thomas
- * factors of nd_tri_solve, the own rate on the diagonal.  w holds 7 ncol
- * doubles. */
-ND_TISSUE_SIMD static void columns_rows(nd_tissue *t, int s, double dt, const double *open, int c0,
-                                        int c1, double *w)
+/* Faces between level k and k + 1 of the columns c0 .. c1, whose openness
+ * there is oa and ob, into f: 1 / (h R), R the resistance between the two
+ * centres (tissue_lines.c); the background face where neither voxel is
+ * open.  ra and rb: room for the two halves' resistances. */
+ND_TISSUE_SIMD static void faces_between(const nd_tissue *t, int s, int k, const double *oa,
+                                         const double *ob, int c0, int c1, double *ra, double *rb,
+                                         double *f)
 {
-    const int nz = t->nz, ncol = t->ncol;
-    const size_t plane = t->plane;
-    const nd_tissue_coef *cf = &t->coef[s];
-    double *ok = w, *on = w + ncol, *above = w + 2 * (size_t)ncol, *cprev = w + 3 * (size_t)ncol;
-    double *ra = w + 4 * (size_t)ncol, *rb = w + 5 * (size_t)ncol, *tmp = w + 6 * (size_t)ncol;
-    double *z = t->zrow[s], *src = z + (size_t)nz * ncol * 5;
-    const int surf = t->surface_on[s];
-    for (int c = c0; c < c1; c++) ok[c] = open[t->zcol[c]];
-    half_resistances(t, s, 0, 0, ok, c0, c1, ra); /* surface to centre 0 */
+    half_resistances(t, s, k, 1, oa, c0, c1, ra);
+    half_resistances(t, s, k + 1, 0, ob, c0, c1, rb);
+    const double bg = t->coef[s].az[k + 1];
+#pragma omp simd
     for (int c = c0; c < c1; c++) {
-        const double r0 = ra[c];
-        const double atop =
-            ok[c] == 0.0 ? cf->az[0] : (isfinite(r0) && r0 > 0.0 ? 1.0 / (t->h * r0) : 0.0);
-        above[c] = surf ? atop : 0.0;
-        const double w0 = dt / (cf->cap[0] + ok[c] * (1.0 - cf->cap[0]));
-        src[c] = surf ? w0 * atop * t->surface_c0[s] : 0.0;
-    }
-    for (int k = 0; k < nz; k++) {
-        double *lo = z + (size_t)k * 5 * ncol, *di = lo + ncol, *up = di + ncol, *cp = up + ncol,
-               *im = cp + ncol;
-        const double cap = cf->cap[k], self = dt * nd_tissue_self_rate(t, s, k);
-        if (k + 1 < nz) {
-            for (int c = c0; c < c1; c++) on[c] = open[t->zcol[c] + (size_t)(k + 1) * plane];
-            half_resistances(t, s, k, 1, ok, c0, c1, ra);
-            half_resistances(t, s, k + 1, 0, on, c0, c1, rb);
-            const double bg = cf->az[k + 1];
-#pragma omp simd
-            for (int c = c0; c < c1; c++) {
-                const double r = ra[c] + rb[c];
-                const double open_face = isfinite(r) && r > 0.0 ? 1.0 / (t->h * r) : 0.0;
-                tmp[c] = ok[c] == 0.0 && on[c] == 0.0 ? bg : open_face;
-            }
-        } else {
-            for (int c = c0; c < c1; c++) tmp[c] = 0.0;
-        }
-#pragma omp simd
-        for (int c = c0; c < c1; c++) {
-            const double below = tmp[c], wk = dt / (cap + ok[c] * (1.0 - cap));
-            const double l = k > 0 ? -wk * above[c] : 0.0, u = -wk * below;
-            const double d = 1.0 + wk * (above[c] + below), dk = d - self;
-            const double m = k == 0 ? dk : dk - l * cprev[c];
-            lo[c] = l, di[c] = d, up[c] = u;
-            im[c] = 1.0 / m;
-            cp[c] = cprev[c] = k < nz - 1 ? u * im[c] : 0.0;
-            above[c] = below;
-        }
-        double *sw = ok;
-        ok = on, on = sw;
+        const double r = ra[c] + rb[c];
+        const double open_face = isfinite(r) && r > 0.0 ? 1.0 / (t->h * r) : 0.0;
+        f[c] = oa[c] == 0.0 && ob[c] == 0.0 ? bg : open_face;
     }
 }
 
-/* Rows and factors of the columns through channels for a step of dt (at
- * [(k 5 + f) ncol + c] of zrow: lo, di, up, cp, 1 / pivot), from the
- * openness open.  Threads take contiguous ranges of columns. */
-static void columns_prepare(nd_tissue *t, double dt, const double *open)
+/* The faces above level 0 of the columns c0 .. c1 (openness o there) into
+ * f, and their surface sources into src: those of the surface when it is
+ * held, zero when it is not. */
+static void surface_faces(const nd_tissue *t, int s, double dt, const double *o, int c0, int c1,
+                          double *ra, double *f, double *src)
 {
-    const int ncol = t->ncol;
-    if (ncol == 0) return;
-#pragma omp parallel num_threads(t->threads)
-    {
-        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
-        const int c0 = (int)((long)ncol * id / nth), c1 = (int)((long)ncol * (id + 1) / nth);
-        double *w = nd_tissue_batch(t, id);
-        for (int s = 0; s < NS && c0 < c1; s++)
-            if (t->diffuses[s]) columns_rows(t, s, dt, open, c0, c1, w);
+    const nd_tissue_coef *cf = &t->coef[s];
+    const int surf = t->surface_on[s];
+    half_resistances(t, s, 0, 0, o, c0, c1, ra); /* surface to centre 0 */
+    for (int c = c0; c < c1; c++) {
+        const double r0 = ra[c];
+        const double atop =
+            o[c] == 0.0 ? cf->az[0] : (isfinite(r0) && r0 > 0.0 ? 1.0 / (t->h * r0) : 0.0);
+        f[c] = surf ? atop : 0.0;
+        const double w0 = dt / (cf->cap[0] + o[c] * (1.0 - cf->cap[0]));
+        src[c] = surf ? w0 * atop * t->surface_c0[s] : 0.0;
+    }
+}
+
+/* Rows and Thomas factors at level k of the columns c0 .. c1 through
+ * channels for a step of dt eliminated in direction dir, from the openness
+ * open: the faces above and below (the one shared with the level before,
+ * in the order of elimination, carried from it), the rows lo, di, up and
+ * the factors of nd_tri_solve, the own rate on the diagonal, across the
+ * columns so the divisions vectorise.  Level by level, so that a sweep can
+ * set up a level as soon as the openness around it is final.  w holds
+ * 6 ncol doubles. */
+ND_TISSUE_SIMD static void columns_level(nd_tissue *t, int s, double dt, int dir, int k,
+                                         const double *open, int c0, int c1, double *w)
+{
+    const int nz = t->nz, ncol = t->ncol;
+    const size_t plane = t->plane, nc = (size_t)ncol;
+    const nd_tissue_coef *cf = &t->coef[s];
+    double *ok = w, *on = w + nc, *ra = w + 2 * nc, *rb = w + 3 * nc, *fa = w + 4 * nc,
+           *fb = w + 5 * nc;
+    double *z = t->zrow[s], *lo = z + (size_t)k * 5 * nc, *di = lo + nc, *up = di + nc,
+           *cp = up + nc, *im = cp + nc, *src = z + (size_t)nz * 5 * nc, *carry = src + nc;
+    const int first = dir > 0 ? k == 0 : k == nz - 1, last = dir > 0 ? k == nz - 1 : k == 0;
+    for (int c = c0; c < c1; c++) ok[c] = open[t->zcol[c] + (size_t)k * plane];
+    if (dir > 0) {
+        if (k == 0)
+            surface_faces(t, s, dt, ok, c0, c1, ra, fa, src);
+        else
+            for (int c = c0; c < c1; c++) fa[c] = carry[c];
+        if (k + 1 < nz) {
+            for (int c = c0; c < c1; c++) on[c] = open[t->zcol[c] + (size_t)(k + 1) * plane];
+            faces_between(t, s, k, ok, on, c0, c1, ra, rb, fb);
+        } else {
+            for (int c = c0; c < c1; c++) fb[c] = 0.0;
+        }
+        for (int c = c0; c < c1; c++) carry[c] = fb[c];
+    } else {
+        for (int c = c0; c < c1; c++) fb[c] = k + 1 < nz ? carry[c] : 0.0;
+        if (k > 0) {
+            for (int c = c0; c < c1; c++) on[c] = open[t->zcol[c] + (size_t)(k - 1) * plane];
+            faces_between(t, s, k - 1, on, ok, c0, c1, ra, rb, fa);
+        } else {
+            surface_faces(t, s, dt, ok, c0, c1, ra, fa, src);
+        }
+        for (int c = c0; c < c1; c++) carry[c] = fa[c];
+    }
+    /* The level before's cp (any finite values on the first level: unused). */
+    const double *cprev = first ? fb : z + ((size_t)(k - dir) * 5 + 3) * nc;
+    const double cap = cf->cap[k], self = dt * nd_tissue_self_rate(t, s, k);
+#pragma omp simd
+    for (int c = c0; c < c1; c++) {
+        const double wk = dt / (cap + ok[c] * (1.0 - cap));
+        const double l = k > 0 ? -wk * fa[c] : 0.0, u = -wk * fb[c];
+        const double d = 1.0 + wk * (fa[c] + fb[c]), dk = d - self;
+        const double before = dir > 0 ? l : u, after = dir > 0 ? u : l;
+        const double m = first ? dk : dk - before * cprev[c];
+        lo[c] = l, di[c] = d, up[c] = u;
+        im[c] = 1.0 / m;
+        cp[c] = last ? 0.0 : after * im[c];
     }
 }
 
@@ -430,27 +447,30 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         for (int g = 0; g < ng; g++) d[(size_t)j * dx + col[g]] = bx[(size_t)j * ng + g];
 }
 
-/* Forward elimination of the vertical correction on columns i0 .. i1 of
- * plane k: d_k <- (d_k - lo_k d_{k-1}) / pivot_k.  Columns through channels
- * with their own factors, worked out before the background sweep overwrites
- * their values. */
-ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0, int i1, double *d,
-                                       double *stash)
+/* Forward elimination of the vertical correction in direction dir on
+ * columns i0 .. i1 of plane k: d_k <- (d_k - pc_k d_prev) / pivot_k, prev
+ * the level before in that direction.  Columns through channels with their
+ * own factors, worked out before the background sweep overwrites their
+ * values. */
+ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int dir, int i0, int i1,
+                                       double *d, double *stash)
 {
-    const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
-    const size_t plane = t->dplane;
+    const int nx = t->nx, ny = t->ny, nz = t->nz, ncol = t->ncol, dx = t->dx;
+    const int first = dir > 0 ? k == 0 : k == nz - 1;
+    const ptrdiff_t prev = -(ptrdiff_t)dir * (ptrdiff_t)t->dplane;
     const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * 5 * ncol : NULL;
+    const double *zpc = z ? z + (dir > 0 ? 0 : 2 * (size_t)ncol) : NULL; /* lo or up */
     int n = 0;
     for (int q = 0; q < ncol; q++) {
         const int col = t->zcol[q], i = col % nx;
         if (i < i0 || i >= i1) continue;
-        const double *v = d + (size_t)(col / nx) * dx + i, lo = z[q], im = z[4 * ncol + q];
-        stash[n++] = k == 0 ? v[0] * im : (v[0] - lo * v[-(ptrdiff_t)plane]) * im;
+        const double *v = d + (size_t)(col / nx) * dx + i, pc = zpc[q], im = z[4 * ncol + q];
+        stash[n++] = first ? v[0] * im : (v[0] - pc * v[prev]) * im;
     }
-    const double *fz = t->zfac + (size_t)s * 3 * t->nz, lo = fz[k], im = fz[2 * t->nz + k];
+    const double *fz = nd_tissue_zfac(t, s, dir), pc = fz[k], im = fz[2 * nz + k];
     for (int j = 0; j < ny; j++) {
         double *row = d + (size_t)j * dx;
-        eliminate_row(row, k > 0 ? row - plane : NULL, i0, i1, lo, im);
+        eliminate_row(row, first ? NULL : row + prev, i0, i1, pc, im);
     }
     n = 0;
     for (int q = 0; q < ncol; q++) {
@@ -459,50 +479,46 @@ ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int i0,
     }
 }
 
-void nd_tissue_pass_down(nd_tissue *t, double dt, double *const src[NS])
+void nd_tissue_down_setup(nd_tissue *t, const nd_tissue_substep *st)
 {
-    const int nx = t->nx, ny = t->ny, nz = t->nz;
-    int ndiff = 0, diff[NS];
     for (int s = 0; s < NS; s++)
         if (t->diffuses[s]) {
-            double *f = t->zfac + (size_t)s * 3 * nz;
-            nd_tissue_column_factors(t, s, dt, f, f + nz, f + 2 * nz);
-            diff[ndiff++] = s;
+            double *f = nd_tissue_zfac(t, s, st->dir);
+            nd_tissue_column_factors(t, s, st->dt, st->dir, f, f + t->nz, f + 2 * t->nz);
         }
-    nd_tissue_lateral_factors(t, dt);
-    columns_prepare(t, dt, src[ND_TISSUE_OPENNESS]);
-#pragma omp parallel num_threads(t->threads)
-    {
-        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
-        /* Rows of this thread for the explicit term and the x solves, and
-         * the columns through channels that lie in them. */
-        const int j0 = (int)((long)ny * id / nth), j1 = (int)((long)ny * (id + 1) / nth);
-        int c0 = 0, c1 = 0;
-        while (c0 < t->ncol && t->zcol[c0] < j0 * nx) c0++;
-        for (c1 = c0; c1 < t->ncol && t->zcol[c1] < j1 * nx; c1++) continue;
-        /* Work items of the y solves and the elimination: each diffusing
-         * species' plane in nblk blocks of columns (whole planes unless
-         * there are more threads than species), item q to thread q mod nth;
-         * the same items on every plane. */
-        const int nblk = ndiff > 0 && nth > ndiff ? (nth + ndiff - 1) / ndiff : 1;
-        const int n8 = (nx + 7) / 8;
-        double *w = nd_tissue_scratch(t, id), *bw = nd_tissue_batch(t, id);
-        double *stash = w + (nx > ny ? nx : ny);
-        for (int k = 0; k < nz; k++) {
-            for (int q = 0; q < ndiff; q++)
-                rows_part(t, diff[q], k, j0, j1, c0, c1, dt, src,
-                          t->dinc[diff[q]] + (size_t)k * t->dplane, bw);
-#pragma omp barrier
-            const double *o = src[ND_TISSUE_OPENNESS] + (size_t)k * t->plane;
-            for (int q = id; q < ndiff * nblk; q += nth) {
-                const int s = diff[q / nblk], b = q % nblk;
-                int i0 = 8 * (int)((long)n8 * b / nblk), i1 = 8 * (int)((long)n8 * (b + 1) / nblk);
-                i0 = i0 < nx ? i0 : nx, i1 = i1 < nx ? i1 : nx;
-                if (i0 >= i1) continue;
-                double *d = t->dinc[s] + (size_t)k * t->dplane;
-                if (ny > 1) solve_y(t, s, k, dt, i0, i1, t->yf + (size_t)s * nz + k, d, o, w, bw);
-                eliminate_z(t, s, k, i0, i1, d, stash);
-            }
-        }
+    nd_tissue_lateral_factors(t, st->dt);
+}
+
+void nd_tissue_down_columns(nd_tissue *t, const nd_tissue_substep *st, int k,
+                            const nd_tissue_part *p)
+{
+    for (int q = 0; q < p->ndiff && p->c0 < p->c1; q++)
+        columns_level(t, p->diff[q], st->dt, st->dir, k, st->src[ND_TISSUE_OPENNESS], p->c0, p->c1,
+                      p->bw);
+}
+
+void nd_tissue_down_rows(nd_tissue *t, const nd_tissue_substep *st, int k, const nd_tissue_part *p)
+{
+    for (int q = 0; q < p->ndiff; q++) {
+        const int s = p->diff[q];
+        rows_part(t, s, k, p->j0, p->j1, p->c0, p->c1, st->dt, st->src,
+                  t->dinc[s] + (size_t)k * t->dplane, p->bw);
+    }
+}
+
+void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k, const nd_tissue_part *p)
+{
+    const int nx = t->nx, n8 = (nx + 7) / 8, nblk = p->nblk;
+    const double *o = st->src[ND_TISSUE_OPENNESS] + (size_t)k * t->plane;
+    double *stash = p->w + (nx > t->ny ? nx : t->ny);
+    for (int q = p->id; q < p->ndiff * nblk; q += p->nth) {
+        const int s = p->diff[q / nblk], b = q % nblk;
+        int i0 = 8 * (int)((long)n8 * b / nblk), i1 = 8 * (int)((long)n8 * (b + 1) / nblk);
+        i0 = i0 < nx ? i0 : nx, i1 = i1 < nx ? i1 : nx;
+        if (i0 >= i1) continue;
+        double *d = t->dinc[s] + (size_t)k * t->dplane;
+        if (t->ny > 1)
+            solve_y(t, s, k, st->dt, i0, i1, t->yf + (size_t)s * t->nz + k, d, o, p->w, p->bw);
+        eliminate_z(t, s, k, st->dir, i0, i1, d, stash);
     }
 }

@@ -1,14 +1,13 @@
-/* Second pass of a step, up through the x-y planes (k = nz - 1, ..., 0):
+/* The up part of a step, plane by plane against its direction of
+ * elimination (tissue_sweep.c runs it, ahead of the next step's down part):
  * the back substitution that finishes each diffusing species' vertical
- * correction (tissue_pass_down.c eliminated down the columns), then the
+ * correction (tissue_pass_down.c eliminated along the columns), then the
  * kinetics correction and the update u + d -- or, in the last half step of
- * step doubling, the extrapolation and the error estimate.  The increment array
- * is only read here, plane by plane, and u is read and written in place.
+ * step doubling, the extrapolation and the error estimate.
  *
  * The kinetics correction is d <- phi1(dt M) d (tissue_kinetics.c): across
  * species, per voxel, with the level's precomputed matrix. */
 #include <math.h>
-#include <omp.h>
 
 #include "tissue/tissue_internal.h"
 
@@ -77,6 +76,14 @@ ND_TISSUE_SIMD static double combine_error(int n, const double *x, double *a, do
     return err;
 }
 
+/* A sealed channel's openness below the floor set to 0 (a select, so the
+ * loop vectorises). */
+ND_TISSUE_SIMD static void seal_row(int n, double *o)
+{
+#pragma omp simd
+    for (int i = 0; i < n; i++) o[i] = o[i] < ND_TISSUE_OPEN_FLOOR ? 0.0 : o[i];
+}
+
 /* Row (j, k): kinetics correction, update, write or combine.  dk holds
  * plane k of each diffusing species' finished increment (rows dx apart).
  * Returns the row's error maximum; *bad is set on a non-finite value.  tmp
@@ -141,69 +148,56 @@ static double update_row(const nd_tissue *t, int j, int k, double dt, const doub
         } else {
             double *o = dst[s] + row;
             combine_terms(nx, u, nt, cs, xs, o);
-            if (sealed)
-                for (int i = 0; i < nx; i++) o[i] = o[i] < ND_TISSUE_OPEN_FLOOR ? 0.0 : o[i];
+            if (sealed) seal_row(nx, o);
         }
     }
     return err;
 }
 
-/* Back substitution of the vertical correction on rows j0 .. j1 of plane k:
- * d_k <- d_k - cp_k d_{k+1}, columns through channels with their own factors
- * (nd_tissue_pass_down eliminated them). */
-ND_TISSUE_SIMD static void substitute_z(const nd_tissue *t, int s, int k, int j0, int j1, int c0,
-                                        int c1, double *d, double *stash)
+/* Back substitution of the vertical correction on rows j0 .. j1 of plane k,
+ * eliminated in direction dir: d_k <- d_k - cp_k d_next, next the level
+ * after k in that direction (already substituted); columns through
+ * channels with their own factors. */
+ND_TISSUE_SIMD static void substitute_z(const nd_tissue *t, int s, int k, int dir, int j0, int j1,
+                                        int c0, int c1, double *d, double *stash)
 {
     const int nx = t->nx, ncol = t->ncol, dx = t->dx;
-    const size_t plane = t->dplane;
-    if (k == t->nz - 1) return; /* the bottom row's values are final */
+    const ptrdiff_t next = (ptrdiff_t)dir * (ptrdiff_t)t->dplane;
+    if (dir > 0 ? k == t->nz - 1 : k == 0) return; /* the last row's values are final */
     const double *z = ncol > 0 ? t->zrow[s] + ((size_t)k * 5 + 3) * ncol : NULL; /* cp */
     for (int q = c0; q < c1; q++) {
         const size_t v = (size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx;
-        stash[q - c0] = d[v] - z[q] * d[v + plane];
+        stash[q - c0] = d[v] - z[q] * d[(ptrdiff_t)v + next];
     }
-    const double cp = t->zfac[(size_t)s * 3 * t->nz + t->nz + k];
+    const double cp = nd_tissue_zfac(t, s, dir)[t->nz + k];
     for (int j = j0; j < j1; j++) {
         double *row = d + (size_t)j * dx;
-        const double *next = row + plane;
+        const double *after = row + next;
 #pragma omp simd
-        for (int i = 0; i < nx; i++) row[i] -= cp * next[i];
+        for (int i = 0; i < nx; i++) row[i] -= cp * after[i];
     }
     for (int q = c0; q < c1; q++)
         d[(size_t)(t->zcol[q] / nx) * dx + t->zcol[q] % nx] = stash[q - c0];
 }
 
-double nd_tissue_pass_up(nd_tissue *t, double dt, const double *phi, double *const src[NS],
-                         double *const dst[NS], double *const acc[NS])
+double nd_tissue_up_rows(const nd_tissue *t, const nd_tissue_substep *st, int k,
+                         const nd_tissue_part *p, int *bad)
 {
-    const int nx = t->nx, ny = t->ny, nz = t->nz;
-    double err = 0.0;
-    int bad = 0;
-    /* Rows split among threads, the same rows on every plane: a voxel's
-     * substitution reads only the voxel below it, which the same thread
-     * finished on the plane before, so no thread waits on another. */
-#pragma omp parallel num_threads(t->threads) reduction(max : err) reduction(| : bad)
-    {
-        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
-        const int j0 = (int)((long)ny * id / nth), j1 = (int)((long)ny * (id + 1) / nth);
-        int c0 = 0, c1 = 0;
-        while (c0 < t->ncol && t->zcol[c0] < j0 * nx) c0++;
-        for (c1 = c0; c1 < t->ncol && t->zcol[c1] < j1 * nx; c1++) continue;
-        double *w = nd_tissue_scratch(t, id), *stash = w + (size_t)(NS + 2) * nx;
-        for (int k = nz - 1; k >= 0 && j0 < j1; k--) {
-            double *inc[NS];
-            for (int s = 0; s < NS; s++) {
-                inc[s] = NULL;
-                if (!t->diffuses[s]) continue;
-                inc[s] = t->dinc[s] + (size_t)k * t->dplane;
-                substitute_z(t, s, k, j0, j1, c0, c1, inc[s], stash);
-            }
-            const double *pk = phi + (size_t)k * NS * NS;
-            for (int j = j0; j < j1; j++) {
-                double e = update_row(t, j, k, dt, pk, src, dst, acc, inc, w, &bad);
-                if (e > err) err = e;
-            }
-        }
+    double *inc[NS], err = 0.0;
+    double *stash = p->w + (size_t)(NS + 2) * t->nx;
+    /* The substitution plane by plane, then the update row by row (row by
+     * row for both was slower: the simple loop streams the increment in
+     * from memory faster). */
+    for (int s = 0; s < NS; s++) {
+        inc[s] = NULL;
+        if (!t->diffuses[s]) continue;
+        inc[s] = t->dinc[s] + (size_t)k * t->dplane;
+        substitute_z(t, s, k, st->dir, p->j0, p->j1, p->c0, p->c1, inc[s], stash);
     }
-    return bad ? INFINITY : err;
+    const double *pk = st->phi + (size_t)k * NS * NS;
+    for (int j = p->j0; j < p->j1; j++) {
+        double e = update_row(t, j, k, st->dt, pk, st->src, st->dst, st->acc, inc, p->w, bad);
+        err = e > err ? e : err;
+    }
+    return err;
 }

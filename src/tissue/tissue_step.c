@@ -55,46 +55,6 @@ static double *dalloc(size_t count)
     return nd_tissue_alloc(count, 0);
 }
 
-/* Species f feeds the kinetics of a stepped species r != f that diffuses
- * (diffusing = 1: read in the down pass's explicit term) or does not (0: read
- * in the up pass's kinetics), at some level. */
-static int feeds(const nd_tissue *t, int f, int diffusing)
-{
-    for (int r = 0; r < NS; r++) {
-        if (r == f || !nd_tissue_stepped(t, r) || t->diffuses[r] != diffusing) continue;
-        for (int k = 0; k < t->nz; k++)
-            if (t->mk[((size_t)k * NS + r) * NS + f] != 0.0) return 1;
-    }
-    return 0;
-}
-
-static double substep(nd_tissue *t, double dt, const double *phi, double *const src[NS],
-                      double *const dst[NS], double *const acc[NS])
-{
-    nd_tissue_pass_down(t, dt, src);
-    double err = nd_tissue_pass_up(t, dt, phi, src, dst, acc);
-    /* Model count of the bytes the passes stream from memory: the down pass
-     * reads u and writes the increment of each diffusing species, and reads
-     * any other species that feeds one through the kinetics; the up pass
-     * reads the increment and u, writes the result (or reads and writes the
-     * full step when combining), and reads any constant species that feeds
-     * one that does not move; neighbouring rows and planes are cache hits.
-     * Writes count once, as in the STREAM triad (the read that allocates a
-     * written line is not counted; nd_bench_tissue checks the count against
-     * the same traffic alone).  Openness read on lines through channels is
-     * not counted. */
-    double per = 0.0;
-    for (int s = 0; s < NS; s++) {
-        if (nd_tissue_stepped(t, s))
-            per += (t->diffuses[s] ? 16.0 + 8.0 : 8.0 * feeds(t, s, 1)) + 8.0 + (acc ? 16.0 : 8.0);
-        else
-            per += 8.0 * (feeds(t, s, 1) + feeds(t, s, 0)); /* a constant source */
-    }
-    t->stats.bytes_streamed += per * (double)t->n;
-    t->stats.substeps++;
-    return err;
-}
-
 static nd_status buffers(nd_tissue *t, nd_error *err)
 {
     for (int s = 0; s < NS; s++) {
@@ -149,7 +109,7 @@ static nd_status columns(nd_tissue *t, nd_error *err)
     for (int s = 0; s < NS; s++) {
         if (!t->moves[s]) continue;
         free(t->zrow[s]);
-        if (!(t->zrow[s] = dalloc((size_t)n * (5 * (size_t)t->nz + 1)))) {
+        if (!(t->zrow[s] = dalloc((size_t)n * (5 * (size_t)t->nz + 2)))) {
             t->zcap = 0;
             return nd_error_set(err, ND_ERR_NOMEM, "out of memory for the channel columns");
         }
@@ -235,6 +195,10 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
         ndiff += t->diffuses[s];
     }
     double *e1 = t->prop, *e2 = t->prop + (size_t)t->nz * NS * NS;
+    /* Plain steps: each step's up part joins the next one's down part
+     * (tissue_sweep.c); the last is finished after the loop. */
+    nd_tissue_substep pend;
+    int pending = 0;
     /* Nothing that moves is live: the step is the exact propagator of the
      * kinetics for any length, so one step goes to the end. */
     const int exact = !fixed && ndiff == 0;
@@ -245,8 +209,11 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
         if (last) dt = remain;
         double e = 0.0;
         if (nstep > 0 && plain) {
-            nd_tissue_phi1(t, dt, e1);
-            substep(t, dt, e1, t->u, t->u, NULL);
+            double *phi = pending && pend.phi == e1 ? e2 : e1;
+            nd_tissue_phi1(t, dt, phi);
+            nd_tissue_substep next = {dt, phi, t->u, t->u, NULL, pending ? -pend.dir : 1};
+            nd_tissue_sweep(t, pending ? &pend : NULL, &next);
+            pend = next, pending = 1;
         } else if (nstep > 0) {
             double *src[NS], *full[NS], *half[NS];
             for (int s = 0; s < NS; s++) {
@@ -257,9 +224,15 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
             }
             nd_tissue_phi1(t, dt, e1);
             nd_tissue_phi1(t, 0.5 * dt, e2);
-            substep(t, dt, e1, src, full, NULL);
-            substep(t, 0.5 * dt, e2, src, half, NULL);
-            e = substep(t, 0.5 * dt, e2, half, half, full);
+            /* The full step, then the two half steps, each one's up part
+             * joined to the next one's down part (tissue_sweep.c). */
+            nd_tissue_substep a = {dt, e1, src, full, NULL, 1};
+            nd_tissue_substep b1 = {0.5 * dt, e2, src, half, NULL, -1};
+            nd_tissue_substep b2 = {0.5 * dt, e2, half, half, full, 1};
+            nd_tissue_sweep(t, NULL, &a);
+            nd_tissue_sweep(t, &a, &b1);
+            nd_tissue_sweep(t, &b1, &b2);
+            e = nd_tissue_sweep(t, &b2, NULL);
         }
         double grow = e > 0.0 ? 0.9 / sqrt(e) : 4.0;
         grow = grow > 4.0 ? 4.0 : (grow < 0.2 || !(grow == grow) ? 0.2 : grow);
@@ -294,6 +267,7 @@ nd_status nd_tissue_run_to(nd_tissue *t, double t_end_s, nd_error *err)
             t->dt_next = last && dt < t->dt_next && next < t->dt_next ? t->dt_next : next;
         }
     }
+    if (pending) nd_tissue_sweep(t, &pend, NULL);
     carry_lazy(t, t->time - t_start);
     for (int s = 0; s < NS; s++) t->lazy[s] = 0;
     return ND_OK;
