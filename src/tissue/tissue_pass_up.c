@@ -84,38 +84,73 @@ ND_TISSUE_SIMD static void seal_row(int n, double *o)
     for (int i = 0; i < n; i++) o[i] = o[i] < ND_TISSUE_OPEN_FLOOR ? 0.0 : o[i];
 }
 
-/* Row (j, k): kinetics correction, update, write or combine.  dk holds
- * plane k of each diffusing species' finished increment (rows dx apart).
- * Returns the row's error maximum; *bad is set on a non-finite value.  tmp
- * holds (NS + 2) nx doubles. */
-static double update_row(const nd_tissue *t, int j, int k, double dt, const double *phi,
+/* What every row of plane k does in the update, worked out once per plane:
+ * the terms of each stepped species' increment d3 (src of the diffusing
+ * ones: the corrected diffusion increment; temp: dt M u for a species that
+ * does not move; none: no kinetics at this level) and of its update. */
+enum { INC_NONE, INC_DIFFUSION, INC_KINETICS };
+typedef struct {
+    int inc[NS];
+    int ni[NS], fi[NS][NS]; /* dt M u: the terms' species and coefficients */
+    double ci[NS][NS];
+    int no[NS], fo[NS][NS]; /* u + the terms of the increments of species fo */
+    double co[NS][NS];
+} update_plan;
+
+static void plan_init(const nd_tissue *t, int k, double dt, const double *phi, update_plan *p)
+{
+    const double *mk = t->mk + (size_t)k * NS * NS;
+    for (int s = 0; s < NS; s++) {
+        p->inc[s] = INC_NONE, p->ni[s] = 0;
+        if (!nd_tissue_stepped(t, s)) continue;
+        if (t->diffuses[s]) {
+            p->inc[s] = INC_DIFFUSION;
+            continue;
+        }
+        for (int f = 0; f < NS; f++)
+            if (mk[s * NS + f] != 0.0) {
+                p->ci[s][p->ni[s]] = dt * mk[s * NS + f];
+                p->fi[s][p->ni[s]++] = f;
+            }
+        if (p->ni[s] > 0) p->inc[s] = INC_KINETICS;
+    }
+    for (int s = 0; s < NS; s++) {
+        p->no[s] = 0;
+        if (!nd_tissue_stepped(t, s)) continue;
+        /* u + phi1(dt M) d3 for a species that does not move; one that moves
+         * (its own rate already in its vertical correction) or has no
+         * kinetics adds d3. */
+        if (t->reacts[s] && !t->diffuses[s]) {
+            for (int f = 0; f < NS; f++)
+                if (p->inc[f] != INC_NONE && phi[s * NS + f] != 0.0) {
+                    p->co[s][p->no[s]] = phi[s * NS + f];
+                    p->fo[s][p->no[s]++] = f;
+                }
+        } else if (p->inc[s] != INC_NONE) {
+            p->co[s][p->no[s]] = 1.0;
+            p->fo[s][p->no[s]++] = s;
+        }
+    }
+}
+
+/* Row (j, k) by the plane's plan: kinetics correction, update, write or
+ * combine.  dk holds plane k of each diffusing species' finished increment
+ * (rows dx apart), zero nx zeros.  Returns the row's error maximum; *bad is
+ * set on a non-finite value.  tmp holds (NS + 1) nx doubles. */
+static double update_row(const nd_tissue *t, int j, int k, const update_plan *p,
                          double *const src[NS], double *const dst[NS], double *const acc[NS],
-                         double *const dk[NS], double *tmp, int *bad)
+                         double *const dk[NS], const double *zero, double *tmp, int *bad)
 {
     const int nx = t->nx;
     const size_t row = (size_t)k * t->plane + (size_t)j * nx;
-    const double *mk = t->mk + (size_t)k * NS * NS;
-    double *zero = tmp + (size_t)(NS + 1) * nx, *x = tmp + (size_t)NS * nx;
+    double *x = tmp + (size_t)NS * nx;
     const double *inc[NS], *xs[NS];
-    double cs[NS];
-    /* The increment d3 of every stepped species: the corrected diffusion
-     * increment, or dt M u for a species that does not move. */
     for (int s = 0; s < NS; s++) {
         inc[s] = NULL;
-        if (!nd_tissue_stepped(t, s)) continue;
-        if (t->diffuses[s]) {
-            inc[s] = dk[s] + (size_t)j * t->dx;
-            continue;
-        }
-        int nt = 0;
-        for (int f = 0; f < NS; f++)
-            if (mk[s * NS + f] != 0.0) {
-                cs[nt] = dt * mk[s * NS + f];
-                xs[nt++] = src[f] + row;
-            }
-        if (nt == 0) continue; /* this level has no kinetics for s */
-        for (int i = 0; i < nx; i++) zero[i] = 0.0;
-        combine_terms(nx, zero, nt, cs, xs, tmp + (size_t)s * nx);
+        if (p->inc[s] == INC_DIFFUSION) inc[s] = dk[s] + (size_t)j * t->dx;
+        if (p->inc[s] != INC_KINETICS) continue;
+        for (int q = 0; q < p->ni[s]; q++) xs[q] = src[p->fi[s][q]] + row;
+        combine_terms(nx, zero, p->ni[s], p->ci[s], xs, tmp + (size_t)s * nx);
         inc[s] = tmp + (size_t)s * nx;
     }
     const double rtol = t->o.rtol;
@@ -123,31 +158,18 @@ static double update_row(const nd_tissue *t, int j, int k, double dt, const doub
     double err = 0.0;
     for (int s = 0; s < NS; s++) {
         if (!nd_tissue_stepped(t, s)) continue;
-        /* u + phi1(dt M) d3 for a species that does not move; one that moves
-         * (its own rate already in its vertical correction) or has no kinetics
-         * adds d3. */
-        int nt = 0;
-        if (t->reacts[s] && !t->diffuses[s]) {
-            for (int f = 0; f < NS; f++)
-                if (inc[f] && phi[s * NS + f] != 0.0) {
-                    cs[nt] = phi[s * NS + f];
-                    xs[nt++] = inc[f];
-                }
-        } else if (inc[s]) {
-            cs[nt] = 1.0;
-            xs[nt++] = inc[s];
-        }
+        for (int q = 0; q < p->no[s]; q++) xs[q] = inc[p->fo[s][q]];
         const double *u = src[s] + row;
         const int sealed = s == ND_TISSUE_OPENNESS;
         if (acc) {
-            combine_terms(nx, u, nt, cs, xs, x);
+            combine_terms(nx, u, p->no[s], p->co[s], xs, x);
             const double at =
                 t->o.atol[s] > 0.0 ? t->o.atol[s] : 1e-4 * (t->scale[s] > 0.0 ? t->scale[s] : 1.0);
             double e = combine_error(nx, x, acc[s] + row, at, rtol, order2, sealed, bad);
             err = e > err ? e : err;
         } else {
             double *o = dst[s] + row;
-            combine_terms(nx, u, nt, cs, xs, o);
+            combine_terms(nx, u, p->no[s], p->co[s], xs, o);
             if (sealed) seal_row(nx, o);
         }
     }
@@ -194,9 +216,12 @@ double nd_tissue_up_rows(const nd_tissue *t, const nd_tissue_substep *st, int k,
         inc[s] = t->dinc[s] + (size_t)k * t->dplane;
         substitute_z(t, s, k, st->dir, p->j0, p->j1, p->c0, p->c1, inc[s], stash);
     }
-    const double *pk = st->phi + (size_t)k * NS * NS;
+    update_plan plan;
+    plan_init(t, k, st->dt, st->phi + (size_t)k * NS * NS, &plan);
+    double *zero = p->w + (size_t)(NS + 1) * t->nx;
+    for (int i = 0; i < t->nx; i++) zero[i] = 0.0;
     for (int j = p->j0; j < p->j1; j++) {
-        double e = update_row(t, j, k, st->dt, pk, st->src, st->dst, st->acc, inc, p->w, bad);
+        double e = update_row(t, j, k, &plan, st->src, st->dst, st->acc, inc, zero, p->w, bad);
         err = e > err ? e : err;
     }
     return err;
