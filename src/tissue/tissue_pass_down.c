@@ -387,10 +387,36 @@ static inline void eliminate_row(double *row, const double *prev, int i0, int i1
     for (int i = i0; i < i1; i++) row[i] = (row[i] - lo * prev[i]) * m;
 }
 
-/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k. */
+/* The vertical elimination of plane k of species s in direction dir: the
+ * background factors and the columns through channels' own (their rows at
+ * [(k 5 + f) ncol + c] of zrow), and where the plane before lies. */
+typedef struct {
+    int first;               /* no plane before: k is the first level in this direction */
+    ptrdiff_t prev;          /* offset of the plane before in the increment */
+    double pc, im;           /* background: coupling to it, 1 / pivot */
+    const double *zpc, *zim; /* columns through channels: the same, per column */
+} zstep;
+
+static void zstep_init(const nd_tissue *t, int s, int k, int dir, zstep *z)
+{
+    const int nz = t->nz, ncol = t->ncol;
+    const double *fz = nd_tissue_zfac(t, s, dir), *row = NULL;
+    z->first = dir > 0 ? k == 0 : k == nz - 1;
+    z->prev = -(ptrdiff_t)dir * (ptrdiff_t)t->dplane;
+    z->pc = fz[k], z->im = fz[2 * nz + k];
+    if (ncol > 0) row = t->zrow[s] + (size_t)k * 5 * ncol;
+    z->zpc = row ? row + (dir > 0 ? 0 : 2 * (size_t)ncol) : NULL; /* lo or up */
+    z->zim = row ? row + 4 * (size_t)ncol : NULL;
+}
+
+/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k; with ze (not
+ * periodic), the vertical elimination too, in the same pass: each row's y
+ * values go straight into it, so the plane is read and written once for
+ * both (eliminate_z apart took a twentieth of a step).  The same
+ * operations in the same order as the two apart, so the same bits. */
 ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, int i0, int i1,
                                    const nd_tri_const *f, double *d, const double *o, double *w,
-                                   double *bw)
+                                   double *bw, const zstep *ze, double *ys)
 {
     const int nx = t->nx, ny = t->ny, nz = t->nz, dx = t->dx;
     const int lmax = (nx > ny ? nx : ny) > nz ? (nx > ny ? nx : ny) : nz;
@@ -414,7 +440,38 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         }
         eliminate_row(row, j > 0 ? row - dx : NULL, i0, i1, lo, m);
     }
-    for (int j = ny - 2; j >= 0; j--) {
+    if (ze) {
+        /* Back substitution and elimination row by row, up the plane: yn
+         * holds the y values of the row below; ys those of the columns
+         * through channels, for their own elimination below. */
+        double *yn = w;
+        const double pc = ze->pc, im = ze->im;
+        for (int i = i0; i < i1; i++) yn[i] = 0.0; /* the last row: row - 0 c, exact */
+        for (int j = ny - 1, q = t->ncol - 1; j >= 0; j--) {
+            double *row = d + (size_t)j * dx;
+            const double *pr = row + ze->prev, c = j < ny - 1 ? f->cp[j] : 0.0;
+            if (ze->first) {
+#pragma omp simd
+                for (int i = i0; i < i1; i++) {
+                    const double y = row[i] - c * yn[i];
+                    yn[i] = y;
+                    row[i] = y * im;
+                }
+            } else {
+#pragma omp simd
+                for (int i = i0; i < i1; i++) {
+                    const double y = row[i] - c * yn[i];
+                    yn[i] = y;
+                    row[i] = (y - pc * pr[i]) * im;
+                }
+            }
+            for (; q >= 0 && t->zcol[q] >= j * nx; q--) {
+                const int i = t->zcol[q] % nx;
+                if (i >= i0 && i < i1) ys[q] = yn[i];
+            }
+        }
+    }
+    for (int j = ny - 2; !ze && j >= 0; j--) {
         double *row = d + (size_t)j * dx;
         const double *next = row + dx, c = f->cp[j];
 #pragma omp simd
@@ -432,45 +489,55 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
             for (int i = i0; i < i1; i++) row[i] -= g[i] * z;
         }
     }
-    if (ng == 0) return;
-    /* Openness is zero off the columns through channels: only those are read
-     * (gathering it along every line read the whole plane, once a species). */
+    if (ng > 0) {
+        /* Openness is zero off the columns through channels: only those are read
+         * (gathering it along every line read the whole plane, once a species). */
+        for (int q = 0; q < t->ncol; q++) {
+            const int c = t->zcol[q], i = c % nx;
+            if (i >= i0 && i < i1 && gen[i]) bo[(size_t)(c / nx) * ng + line[i - i0]] = o[c];
+        }
+        int *levs = (int *)w; /* every line is of level k */
+        for (int g = 0; g < ng; g++) levs[g] = k;
+        nd_tissue_lateral_batch_rows(t, s, ny, ng, levs, bo, dt, blo, bdi, bup, cst);
+        nd_tri_batch_solve(ny, ng, blo, bdi, bup, t->o.periodic, bx, bz, aux);
+        for (int j = 0; j < ny; j++)
+            for (int g = 0; g < ng; g++) {
+                double *v = d + (size_t)j * dx + col[g];
+                const double y = bx[(size_t)j * ng + g];
+                *v = !ze ? y : ze->first ? y * ze->im : (y - ze->pc * v[ze->prev]) * ze->im;
+            }
+    }
+    if (!ze) return;
+    /* The columns through channels, with their own factors, from their y
+     * values (the background elimination above overwrote them). */
     for (int q = 0; q < t->ncol; q++) {
         const int c = t->zcol[q], i = c % nx;
-        if (i >= i0 && i < i1 && gen[i]) bo[(size_t)(c / nx) * ng + line[i - i0]] = o[c];
+        if (i < i0 || i >= i1) continue;
+        double *v = d + (size_t)(c / nx) * dx + i;
+        const double y = gen[i] ? bx[(size_t)(c / nx) * ng + line[i - i0]] : ys[q];
+        *v = ze->first ? y * ze->zim[q] : (y - ze->zpc[q] * v[ze->prev]) * ze->zim[q];
     }
-    int *levs = (int *)w; /* every line is of level k */
-    for (int g = 0; g < ng; g++) levs[g] = k;
-    nd_tissue_lateral_batch_rows(t, s, ny, ng, levs, bo, dt, blo, bdi, bup, cst);
-    nd_tri_batch_solve(ny, ng, blo, bdi, bup, t->o.periodic, bx, bz, aux);
-    for (int j = 0; j < ny; j++)
-        for (int g = 0; g < ng; g++) d[(size_t)j * dx + col[g]] = bx[(size_t)j * ng + g];
 }
 
-/* Forward elimination of the vertical correction in direction dir on
- * columns i0 .. i1 of plane k: d_k <- (d_k - pc_k d_prev) / pivot_k, prev
- * the level before in that direction.  Columns through channels with their
- * own factors, worked out before the background sweep overwrites their
- * values. */
-ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int s, int k, int dir, int i0, int i1,
+/* Forward elimination of the vertical correction on columns i0 .. i1 of
+ * plane k: d_k <- (d_k - pc_k d_prev) / pivot_k, prev the level before in
+ * the direction of elimination.  Columns through channels with their own
+ * factors, worked out before the background sweep overwrites their values.
+ * (solve_y does the same for periodic lines.) */
+ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int i0, int i1, const zstep *ze,
                                        double *d, double *stash)
 {
-    const int nx = t->nx, ny = t->ny, nz = t->nz, ncol = t->ncol, dx = t->dx;
-    const int first = dir > 0 ? k == 0 : k == nz - 1;
-    const ptrdiff_t prev = -(ptrdiff_t)dir * (ptrdiff_t)t->dplane;
-    const double *z = ncol > 0 ? t->zrow[s] + (size_t)k * 5 * ncol : NULL;
-    const double *zpc = z ? z + (dir > 0 ? 0 : 2 * (size_t)ncol) : NULL; /* lo or up */
+    const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
     int n = 0;
     for (int q = 0; q < ncol; q++) {
         const int col = t->zcol[q], i = col % nx;
         if (i < i0 || i >= i1) continue;
-        const double *v = d + (size_t)(col / nx) * dx + i, pc = zpc[q], im = z[4 * ncol + q];
-        stash[n++] = first ? v[0] * im : (v[0] - pc * v[prev]) * im;
+        const double *v = d + (size_t)(col / nx) * dx + i, pc = ze->zpc[q], im = ze->zim[q];
+        stash[n++] = ze->first ? v[0] * im : (v[0] - pc * v[ze->prev]) * im;
     }
-    const double *fz = nd_tissue_zfac(t, s, dir), pc = fz[k], im = fz[2 * nz + k];
     for (int j = 0; j < ny; j++) {
         double *row = d + (size_t)j * dx;
-        eliminate_row(row, first ? NULL : row + prev, i0, i1, pc, im);
+        eliminate_row(row, ze->first ? NULL : row + ze->prev, i0, i1, ze->pc, ze->im);
     }
     n = 0;
     for (int q = 0; q < ncol; q++) {
@@ -517,8 +584,14 @@ void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k, cons
         i0 = i0 < nx ? i0 : nx, i1 = i1 < nx ? i1 : nx;
         if (i0 >= i1) continue;
         double *d = t->dinc[s] + (size_t)k * t->dplane;
-        if (t->ny > 1)
-            solve_y(t, s, k, st->dt, i0, i1, t->yf + (size_t)s * t->nz + k, d, o, p->w, p->bw);
-        eliminate_z(t, s, k, st->dir, i0, i1, d, stash);
+        const nd_tri_const *f = t->yf + (size_t)s * t->nz + k;
+        zstep ze;
+        zstep_init(t, s, k, st->dir, &ze);
+        if (t->ny > 1 && !f->periodic) {
+            solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, &ze, stash);
+            continue;
+        }
+        if (t->ny > 1) solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, NULL, NULL);
+        eliminate_z(t, i0, i1, &ze, d, stash);
     }
 }
