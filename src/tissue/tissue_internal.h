@@ -203,11 +203,14 @@ typedef struct {
 /* What one thread does on every plane of a sweep: the rows j0 .. j1 (and
  * the columns through channels zcol[c0 .. c1) that lie in them), and work
  * items id, id + nth, ... of the diffusing species' planes in nblk blocks
- * of columns; its scratch w and batch memory bw. */
+ * of columns; its scratch w and batch memory bw; and per diffusing species
+ * the plane of the increment that the up part reads next (NULL if none),
+ * fetched into cache while the down part computes. */
 typedef struct {
     int id, nth, j0, j1, c0, c1;
     int ndiff, diff[NS], nblk;
     double *w, *bw;
+    const double *ahead[NS];
 } nd_tissue_part;
 
 /* tissue_sweep.c: one sweep through the x-y planes, finishing step up (the

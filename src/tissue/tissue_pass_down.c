@@ -331,11 +331,23 @@ static void column_fix(const nd_tissue *t, int s, int k, int c0, int c1, double 
     }
 }
 
+/* Row j of plane ahead (rows dx apart) into the cache, for a later read. */
+static inline void fetch_row(const nd_tissue *t, const double *ahead, int j)
+{
+#if defined(__GNUC__)
+    const char *r = (const char *)(ahead + (size_t)j * t->dx);
+    for (int c = 0; c < t->nx * (int)sizeof *ahead; c += 64) __builtin_prefetch(r + c, 0, 2);
+#else
+    (void)t, (void)ahead, (void)j;
+#endif
+}
+
 /* Rows j0 .. j1 of plane k (columns zcol[c0 .. c1) lie in them): the
  * explicit increment, then the x solves (nd_tissue_x_background), into d
- * (the plane).  The rows of the x lines through channels serve both. */
+ * (the plane).  The rows of the x lines through channels serve both.  Row
+ * by row, the same row of the plane ahead (if any) is fetched. */
 static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, int c1, double dt,
-                      double *const src[NS], double *d, double *bw)
+                      double *const src[NS], double *d, double *bw, const double *ahead)
 {
     const int nx = t->nx, ny = t->ny, nz = t->nz;
     const int lmax = (nx > ny ? nx : ny) > nz ? (nx > ny ? nx : ny) : nz;
@@ -355,6 +367,7 @@ static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, 
     plane_terms_init(t, s, k, dt, t->mk + (size_t)k * NS * NS, &pt);
     for (int j = j0, g = 0; j < j1; j++) {
         const int gen = g < ng && jrow[g] == j;
+        if (ahead) fetch_row(t, ahead, j);
         explicit_row(t, s, j, k, dt, src, &pt, d + (size_t)j * t->dx, gen ? blo + g : NULL,
                      gen ? bdi + g : NULL, gen ? bup + g : NULL, ng);
         g += gen;
@@ -569,7 +582,7 @@ void nd_tissue_down_rows(nd_tissue *t, const nd_tissue_substep *st, int k, const
     for (int q = 0; q < p->ndiff; q++) {
         const int s = p->diff[q];
         rows_part(t, s, k, p->j0, p->j1, p->c0, p->c1, st->dt, st->src,
-                  t->dinc[s] + (size_t)k * t->dplane, p->bw);
+                  t->dinc[s] + (size_t)k * t->dplane, p->bw, p->ahead[s]);
     }
 }
 
