@@ -43,6 +43,8 @@ typedef struct {
     double zm, zpc; /* vertical exchange with the planes above and below */
     double km[NS];  /* dt x kinetics coefficients that are nonzero ... */
     int kf[NS], nk; /* ... and the species they multiply */
+    const int *ycol; /* the y lines through channels (ygen), in increasing x */
+    int nyc;
 } plane_terms;
 
 static void plane_terms_init(const nd_tissue *t, int s, int k, double dt, const double *mk,
@@ -90,7 +92,7 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
     const double *km = pt->km;
     const int nk = pt->nk;
     for (int q = 0; q < nk; q++) kx[q] = src[pt->kf[q]] + row;
-    const uint8_t *yg = t->ygen + (size_t)k * nx, *xg = t->xgen + (size_t)k * ny;
+    const uint8_t *xg = t->xgen + (size_t)k * ny;
     const int near = ny > 1 && (xg[j] || xg[j + (ym - u) / nx] || xg[j + (yp - u) / nx]);
     const int fold = nx > 1 && nk <= 2 && !(k == 0 && t->surface_on[s]) && !xlo && !near;
     if (fold) {
@@ -171,8 +173,8 @@ ND_TISSUE_SIMD static void explicit_row(const nd_tissue *t, int s, int j, int k,
     }
     /* y faces through channels: only rows next to a row that crosses one
      * (openness is zero off the channels, as the line solves assume). */
-    for (int i = 0; near && i < nx; i++) {
-        if (!yg[i]) continue;
+    for (int q = 0; near && q < pt->nyc; q++) {
+        const int i = pt->ycol[q];
         double oc = o[i], om = o[(ym - u) + i], op = o[(yp - u) + i], v = 0.0;
         if (oc == 0.0 && om == 0.0 && op == 0.0) continue; /* background faces */
         double wc = dt / (cap + oc * (1.0 - cap));
@@ -365,6 +367,11 @@ static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, 
     }
     plane_terms pt;
     plane_terms_init(t, s, k, dt, t->mk + (size_t)k * NS * NS, &pt);
+    int *ycol = (int *)(bz + nb);
+    const uint8_t *yg = t->ygen + (size_t)k * nx;
+    pt.nyc = 0, pt.ycol = ycol;
+    for (int i = 0; i < nx; i++)
+        if (yg[i]) ycol[pt.nyc++] = i;
     for (int j = j0, g = 0; j < j1; j++) {
         const int gen = g < ng && jrow[g] == j;
         if (ahead) fetch_row(t, ahead, j);
