@@ -38,11 +38,11 @@
 /* What every row of plane k of species s shares in its explicit term:
  * worked out once per plane, not per row. */
 typedef struct {
-    double g;       /* dt x lateral conductance / (capacity h^2) */
-    double cap, wz; /* capacity; dt / capacity */
-    double zm, zpc; /* vertical exchange with the planes above and below */
-    double km[NS];  /* dt x kinetics coefficients that are nonzero ... */
-    int kf[NS], nk; /* ... and the species they multiply */
+    double g;        /* dt x lateral conductance / (capacity h^2) */
+    double cap, wz;  /* capacity; dt / capacity */
+    double zm, zpc;  /* vertical exchange with the planes above and below */
+    double km[NS];   /* dt x kinetics coefficients that are nonzero ... */
+    int kf[NS], nk;  /* ... and the species they multiply */
     const int *ycol; /* the y lines through channels (ygen), in increasing x */
     int nyc;
 } plane_terms;
