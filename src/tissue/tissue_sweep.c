@@ -82,7 +82,7 @@ static inline int plane_at(int nz, int dir, int i)
 double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissue_substep *down)
 {
     const int nx = t->nx, ny = t->ny, nz = t->nz;
-    const int dir = down ? down->dir : -up->dir, lag = up && down ? 2 : 0;
+    const int dir = down ? down->dir : -up->dir;
     int ndiff = 0, diff[NS];
     for (int s = 0; s < NS; s++)
         if (t->diffuses[s]) diff[ndiff++] = s;
@@ -102,6 +102,13 @@ double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissu
          * the species that diffuse. */
         p.nblk = ndiff > 0 && p.nth > ndiff ? (p.nth + ndiff - 1) / ndiff : 1;
         p.w = nd_tissue_scratch(t, p.id), p.bw = nd_tissue_batch(t, p.id);
+        /* The down part by species when they share out evenly (one thread,
+         * or two with four species): a thread then takes a species' plane
+         * through every phase while it is in its cache, with no barrier
+         * between the phases (a tenth faster on one thread); otherwise by
+         * rows, then by species or blocks of columns. */
+        const int whole = p.nth == 1 || (ndiff > 0 && ndiff % p.nth == 0);
+        const int lag = up && down ? (whole ? 1 : 2) : 0;
         for (int i = 0; i < nz + lag; i++) {
             const int ku = up && i < nz ? plane_at(nz, dir, i) : -1;
             const int kd = down && i >= lag ? plane_at(nz, dir, i - lag) : -1;
@@ -116,6 +123,23 @@ double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissu
             const int kn = up && i + 1 < nz ? plane_at(nz, dir, i + 1) : -1;
             for (int s = 0; s < NS; s++)
                 p.ahead[s] = kn >= 0 && t->diffuses[s] ? t->dinc[s] + (size_t)kn * t->dplane : NULL;
+            if (whole) {
+                if (kd < 0) continue;
+                /* The explicit term reads the plane just updated. */
+                if (ku >= 0) {
+#pragma omp barrier
+                }
+                nd_tissue_part one = p;
+                one.id = 0, one.nth = 1, one.ndiff = 1, one.nblk = 1;
+                one.j0 = 0, one.j1 = ny, one.c0 = 0, one.c1 = t->ncol;
+                for (int q = p.id; q < ndiff; q += p.nth) {
+                    one.diff[0] = diff[q];
+                    nd_tissue_down_columns(t, down, kd, &one);
+                    nd_tissue_down_rows(t, down, kd, &one);
+                    nd_tissue_down_lines(t, down, kd, &one);
+                }
+                continue;
+            }
             if (kd < 0) {
                 /* The first explicit term reads planes 0 and 1 of the sweep:
                  * from here on, the barrier below orders each plane's
