@@ -372,15 +372,22 @@ static void rows_part(const nd_tissue *t, int s, int k, int j0, int j1, int c0, 
     pt.nyc = 0, pt.ycol = ycol;
     for (int i = 0; i < nx; i++)
         if (yg[i]) ycol[pt.nyc++] = i;
-    for (int j = j0, g = 0; j < j1; j++) {
+    /* The x solves follow the explicit term eight background rows at a
+     * time (the groups nd_tissue_x_background takes), while the rows are
+     * in the first-level cache. */
+    for (int j = j0, g = 0, jb = j0, cb = c0, nbg = 0; j < j1; j++) {
         const int gen = g < ng && jrow[g] == j;
         if (ahead) fetch_row(t, ahead, j);
         explicit_row(t, s, j, k, dt, src, &pt, d + (size_t)j * t->dx, gen ? blo + g : NULL,
                      gen ? bdi + g : NULL, gen ? bup + g : NULL, ng);
-        g += gen;
+        g += gen, nbg += !gen;
+        if (nbg < 8 && j < j1 - 1) continue;
+        int ce = cb;
+        while (ce < c1 && t->zcol[ce] < (j + 1) * nx) ce++;
+        column_fix(t, s, k, cb, ce, dt, src, d);
+        nd_tissue_x_background(t, s, k, jb, j + 1, d);
+        jb = j + 1, cb = ce, nbg = 0;
     }
-    column_fix(t, s, k, c0, c1, dt, src, d);
-    nd_tissue_x_background(t, s, k, j0, j1, d);
     if (ng == 0) return;
     for (int g = 0; g < ng; g++) {
         const double *r = d + (size_t)jrow[g] * t->dx;
