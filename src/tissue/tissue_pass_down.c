@@ -436,8 +436,9 @@ static void zstep_init(const nd_tissue *t, int s, int k, int dir, zstep *z)
     z->zim = row ? row + 4 * (size_t)ncol : NULL;
 }
 
-/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k; with ze (not
- * periodic), the vertical elimination too, in the same pass: each row's y
+/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k; with ze,
+ * the vertical elimination too, in the same pass as the back substitution
+ * (or, on periodic lines, as the correction that follows it): each row's y
  * values go straight into it, so the plane is read and written once for
  * both (eliminate_z apart took a twentieth of a step).  The same
  * operations in the same order as the two apart, so the same bits. */
@@ -467,7 +468,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         }
         eliminate_row(row, j > 0 ? row - dx : NULL, i0, i1, lo, m);
     }
-    if (ze) {
+    if (ze && !f->periodic) {
         /* Back substitution and elimination row by row, up the plane: yn
          * holds the y values of the row below; ys those of the columns
          * through channels, for their own elimination below. */
@@ -498,7 +499,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
             }
         }
     }
-    for (int j = ny - 2; !ze && j >= 0; j--) {
+    for (int j = ny - 2; !(ze && !f->periodic) && j >= 0; j--) {
         double *row = d + (size_t)j * dx;
         const double *next = row + dx, c = f->cp[j];
 #pragma omp simd
@@ -509,7 +510,22 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         const double *last = d + (size_t)(ny - 1) * dx;
 #pragma omp simd
         for (int i = i0; i < i1; i++) g[i] = (d[i] + f->bg * last[i]) * f->den;
-        for (int j = 0; j < ny; j++) {
+        for (int j = 0, q = 0; ze && j < ny; j++) { /* with the elimination */
+            double *row = d + (size_t)j * dx;
+            const double *pr = row + ze->prev, z = f->z[j], pc = ze->pc, im = ze->im;
+            for (; q < t->ncol && t->zcol[q] < (j + 1) * nx; q++) {
+                const int i = t->zcol[q] % nx;
+                if (i >= i0 && i < i1) ys[q] = row[i] - g[i] * z;
+            }
+            if (ze->first) {
+#pragma omp simd
+                for (int i = i0; i < i1; i++) row[i] = (row[i] - g[i] * z) * im;
+            } else {
+#pragma omp simd
+                for (int i = i0; i < i1; i++) row[i] = (row[i] - g[i] * z - pc * pr[i]) * im;
+            }
+        }
+        for (int j = 0; !ze && j < ny; j++) {
             double *row = d + (size_t)j * dx;
             const double z = f->z[j];
 #pragma omp simd
@@ -550,7 +566,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
  * plane k: d_k <- (d_k - pc_k d_prev) / pivot_k, prev the level before in
  * the direction of elimination.  Columns through channels with their own
  * factors, worked out before the background sweep overwrites their values.
- * (solve_y does the same for periodic lines.) */
+ * (solve_y does it with the y solves when there are any.) */
 ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int i0, int i1, const zstep *ze,
                                        double *d, double *stash)
 {
@@ -614,11 +630,9 @@ void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k, cons
         const nd_tri_const *f = t->yf + (size_t)s * t->nz + k;
         zstep ze;
         zstep_init(t, s, k, st->dir, &ze);
-        if (t->ny > 1 && !f->periodic) {
+        if (t->ny > 1)
             solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, &ze, stash);
-            continue;
-        }
-        if (t->ny > 1) solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, NULL, NULL);
-        eliminate_z(t, i0, i1, &ze, d, stash);
+        else
+            eliminate_z(t, i0, i1, &ze, d, stash);
     }
 }
