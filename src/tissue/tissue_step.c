@@ -157,20 +157,27 @@ static void carry_lazy(nd_tissue *t, double dt)
     if (m == 0 || !(dt > 0.0)) return;
     nd_tissue_expm(t, dt, t->prop);
     const size_t plane = t->plane;
+    /* In chunks of voxels, species by species across the chunk, so the
+     * products vectorise (the same sums in the same order per voxel). */
+    enum { CHUNK = 256 };
 #pragma omp parallel for num_threads(t->threads) schedule(static)
     for (int k = 0; k < t->nz; k++) {
         const double *e = t->prop + (size_t)k * NS * NS;
-        double *u[NS];
-        for (int a = 0; a < m; a++) u[a] = t->u[idx[a]] + (size_t)k * plane;
-        for (size_t v = 0; v < plane; v++) {
-            double in[NS], out[NS];
-            for (int a = 0; a < m; a++) in[a] = u[a][v];
+        double in[NS][CHUNK];
+        for (size_t v0 = (size_t)k * plane; v0 < (size_t)(k + 1) * plane; v0 += CHUNK) {
+            const size_t n =
+                (size_t)(k + 1) * plane - v0 < CHUNK ? (size_t)(k + 1) * plane - v0 : CHUNK;
+            for (int b = 0; b < m; b++)
+                for (size_t v = 0; v < n; v++) in[b][v] = t->u[idx[b]][v0 + v];
             for (int a = 0; a < m; a++) {
-                double x = 0.0;
-                for (int b = 0; b < m; b++) x += e[idx[a] * NS + idx[b]] * in[b];
-                out[a] = x;
+                double *out = t->u[idx[a]] + v0;
+                for (size_t v = 0; v < n; v++) out[v] = 0.0;
+                for (int b = 0; b < m; b++) {
+                    const double c = e[idx[a] * NS + idx[b]], *x = in[b];
+#pragma omp simd
+                    for (size_t v = 0; v < n; v++) out[v] += c * x[v];
+                }
             }
-            for (int a = 0; a < m; a++) u[a][v] = out[a];
         }
     }
     t->stats.voxel_updates += (uint64_t)m * t->n;
