@@ -29,7 +29,7 @@ static const char *SIMULATE_HELP =
     "      --raw-punctures  also write punctures.csv, one row per needle event\n"
     "      --tissue-sites N run the 3-D tissue solver at N sites per zone (0..4)\n"
     "                       through the whole series: tissue.csv (at the default\n"
-    "                       2 mm windows of 20 um voxels, about 25 s a site\n"
+    "                       2 mm windows of 20 um voxels, about 22 s a site\n"
     "                       on one core; output.tissue_voxel_um and\n"
     "                       output.tissue_width_mm set them)\n"
     "  -q, --quiet          no progress bar, no summary on stdout\n"

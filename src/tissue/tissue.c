@@ -1,6 +1,7 @@
 /* The tissue volume: creation, checks, settings and access; see
- * include/needle/tissue.h.  Stepping is in tissue_step.c, the two passes of
- * a step in tissue_pass_*.c, read-outs in tissue_readout.c. */
+ * include/needle/tissue.h.  Stepping is in tissue_step.c, the sweeps that
+ * join the two parts of consecutive steps in tissue_sweep.c, the parts in
+ * tissue_pass_*.c, read-outs in tissue_readout.c. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -225,9 +226,10 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
         t->active[s] = 1;
         if (t->moves[s]) ok &= (t->dinc[s] = dalloc(t->dplane * nz)) != NULL;
     }
-    /* Per-thread scratch: the down pass needs a row of the periodic
-     * correction and a stash of the columns through channels (at most a
-     * plane), the up pass the kinetics rows and that stash. */
+    /* Per-thread scratch: the down part needs a row (the periodic
+     * correction, or the y values of the row below) and a stash of the
+     * columns through channels (at most a plane), the up part the kinetics
+     * rows, a row of zeros and that stash. */
     int lxy = nx > ny ? nx : ny, lxz = nx > nz ? nx : nz;
     size_t need_down = (size_t)lxy + t->plane;
     size_t need_up = (size_t)(NS + 2) * nx + t->plane;
@@ -242,8 +244,9 @@ nd_status nd_tissue_create(const nd_tissue_geometry *g, const nd_tissue_params *
     ok &= (t->scratch = dalloc((size_t)t->threads * t->scratch_len)) != NULL;
     /* Lines through channels, all those of a plane together: their
      * openness, rows, values and periodic correction (6 per voxel), the
-     * lines' levels, rows or columns and per-line constants; or, before a
-     * pass, the set-up of the columns through channels (7 per column). */
+     * lines' levels, rows or columns and per-line constants, and the list
+     * of a plane's y lines through channels; or, as the sweep reaches a
+     * level, the set-up of the columns through channels (6 per column). */
     t->batch_len = (7 * t->plane + 10 * (size_t)(lxz > lxy ? lxz : lxy) + 7) / 8 * 8;
     ok &= (t->batch = dalloc((size_t)t->threads * t->batch_len)) != NULL;
     ok &= (t->zcol = calloc(t->plane, sizeof *t->zcol)) != NULL;
