@@ -217,17 +217,18 @@ typedef struct {
  * back substitution, kinetics and update) and starting step down (the
  * explicit term, x and y solves and the forward elimination), either NULL,
  * in down's direction of elimination (the opposite of up's); down's planes
- * trail up's by one.  The columns through channels (zcol, ncol) must be
+ * trail up's by one or two.  The columns through channels (zcol, ncol) must be
  * current (nd_tissue_run_to keeps them).  Returns up's error estimate when
  * it combines (0 otherwise; infinity on a value that is not finite). */
 double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissue_substep *down);
 
 /* tissue_pass_down.c: the down part of a step.  Setup (one thread, before
- * the sweep): the background line factors for its dt and direction.  Rows:
- * the columns through channels' rows and factors at level k, then plane k's
- * explicit increment and x solves on the part's rows.  Lines: the y solves
- * and the forward elimination on the part's work items, once every row of
- * plane k is done. */
+ * the sweep): the background line factors for its dt and direction.
+ * Columns: the rows and factors at level k of the part's columns through
+ * channels (the level before in the direction of elimination done).  Rows:
+ * plane k's explicit increment and x solves on the part's rows.  Lines: the
+ * y solves and the forward elimination on the part's work items, once
+ * every row of plane k is done. */
 void nd_tissue_down_setup(nd_tissue *t, const nd_tissue_substep *st);
 void nd_tissue_down_columns(nd_tissue *t, const nd_tissue_substep *st, int k,
                             const nd_tissue_part *p);

@@ -477,7 +477,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         for (int i = i0; i < i1; i++) yn[i] = 0.0; /* the last row: row - 0 c, exact */
         for (int j = ny - 1, q = t->ncol - 1; j >= 0; j--) {
             double *row = d + (size_t)j * dx;
-            const double *pr = row + ze->prev, c = j < ny - 1 ? f->cp[j] : 0.0;
+            const double *pr = ze->first ? row : row + ze->prev, c = j < ny - 1 ? f->cp[j] : 0.0;
             if (ze->first) {
 #pragma omp simd
                 for (int i = i0; i < i1; i++) {
@@ -512,7 +512,8 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         for (int i = i0; i < i1; i++) g[i] = (d[i] + f->bg * last[i]) * f->den;
         for (int j = 0, q = 0; ze && j < ny; j++) { /* with the elimination */
             double *row = d + (size_t)j * dx;
-            const double *pr = row + ze->prev, z = f->z[j], pc = ze->pc, im = ze->im;
+            const double *pr = ze->first ? row : row + ze->prev, z = f->z[j], pc = ze->pc,
+                         im = ze->im;
             for (; q < t->ncol && t->zcol[q] < (j + 1) * nx; q++) {
                 const int i = t->zcol[q] % nx;
                 if (i >= i0 && i < i1) ys[q] = row[i] - g[i] * z;

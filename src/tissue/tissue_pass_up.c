@@ -85,9 +85,10 @@ ND_TISSUE_SIMD static void seal_row(int n, double *o)
 }
 
 /* What every row of plane k does in the update, worked out once per plane:
- * the terms of each stepped species' increment d3 (src of the diffusing
- * ones: the corrected diffusion increment; temp: dt M u for a species that
- * does not move; none: no kinetics at this level) and of its update. */
+ * where each stepped species' increment d3 comes from (a diffusing one's:
+ * its corrected diffusion increment; one that does not move: dt M u, or
+ * none where the level has no kinetics for it), and the terms of its
+ * update. */
 enum { INC_NONE, INC_DIFFUSION, INC_KINETICS };
 typedef struct {
     int inc[NS];

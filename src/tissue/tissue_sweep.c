@@ -7,24 +7,29 @@
  * part for the explicit term, the up part for the update) and its
  * increment leaves the cache between the two.  So consecutive steps are
  * joined: the up part of step n and the down part of step n + 1 go
- * through the planes together, step n + 1 trailing by one plane (its
+ * through the planes together, step n + 1 trailing by a plane or two (its
  * explicit term needs the planes on both sides, final once step n has
  * updated them), and step n + 1 eliminates in the direction step n
  * substitutes, so the directions alternate from step to step.  Each plane
  * of u is then read once and written once a step, and the increment of
  * step n + 1 is written into lines that step n has just read: the memory
  * traffic of a diffusing species falls from 5 array passes to 4 (6 to 4
- * counting the read that allocates a written line), and the line solves of
- * one step run while the other's updates stream (nd_bench_tissue).
+ * counting the read that allocates a written line), and the increment
+ * plane that the up part reads next streams in while the down part
+ * computes (nd_bench_tissue).
  *
- * Threads: the up part and the down part's explicit term and x solves
- * split each plane by rows (the same rows on every plane), the y solves
- * and the elimination by species or blocks of columns.  A barrier after
- * the up part (the explicit term reads the rows beside a thread's own) and
- * one after the x solves (a y line crosses every row) suffice: otherwise
- * each thread only reads what it wrote itself, or planes another thread
- * does not touch in that phase.  No floating-point sum depends on the
- * split, so any number of threads gives the same bits. */
+ * Threads: the up part splits each plane by rows (the same rows on every
+ * plane).  The down part goes by species when the diffusing species share
+ * out evenly (one thread, or two with four species): a thread takes a
+ * species' plane through every phase, and one barrier a plane, after the up
+ * part (whose rows the explicit term a plane behind reads), suffices.
+ * Otherwise the down part splits by rows for the explicit term and the x
+ * solves, then, after a barrier (a y line crosses every row), by species or
+ * blocks of columns for the y solves and the elimination; trailing the up
+ * part by two planes, it needs no other barrier.  Elsewhere each thread
+ * reads only what it wrote itself, or planes no other thread touches in
+ * that phase.  No floating-point sum depends on the split, so any number
+ * of threads gives the same bits. */
 #include <math.h>
 #include <omp.h>
 
@@ -49,7 +54,7 @@ static int feeds(const nd_tissue *t, int f, int diffusing)
  * constant species that feeds one that does not move.  The down part
  * writes the increment of each diffusing species and reads its u and any
  * other species that feeds one -- unless the up part of the same sweep has
- * just read or written that plane (its planes lead by one): a cache hit.
+ * just read or written that plane (a plane or two before): a cache hit.
  * Neighbouring rows and planes are cache hits.  Writes count once, as in
  * the STREAM triad (the read that allocates a written line is not counted;
  * nd_bench_tissue checks the count against the same traffic alone).
@@ -73,7 +78,7 @@ static double sweep_bytes(const nd_tissue *t, const nd_tissue_substep *up,
     return per;
 }
 
-/* Plane of the i-th step of a sweep in direction dir. */
+/* The plane a sweep in direction dir visits i-th. */
 static inline int plane_at(int nz, int dir, int i)
 {
     return dir > 0 ? i : nz - 1 - i;
@@ -102,11 +107,11 @@ double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissu
          * the species that diffuse. */
         p.nblk = ndiff > 0 && p.nth > ndiff ? (p.nth + ndiff - 1) / ndiff : 1;
         p.w = nd_tissue_scratch(t, p.id), p.bw = nd_tissue_batch(t, p.id);
-        /* The down part by species when they share out evenly (one thread,
-         * or two with four species): a thread then takes a species' plane
-         * through every phase while it is in its cache, with no barrier
-         * between the phases (a tenth faster on one thread); otherwise by
-         * rows, then by species or blocks of columns. */
+        /* The down part by species when they share out evenly: a thread
+         * then takes a species' plane through every phase while it is in
+         * its cache, with no barrier between the phases (a few per cent
+         * faster on one thread and on two); otherwise by rows, then by
+         * species or blocks of columns. */
         const int whole = p.nth == 1 || (ndiff > 0 && ndiff % p.nth == 0);
         const int lag = up && down ? (whole ? 1 : 2) : 0;
         for (int i = 0; i < nz + lag; i++) {
@@ -118,8 +123,8 @@ double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissu
             }
             /* The up part's next plane of each increment, read from memory
              * while this plane's explicit term computes: the two overlap
-             * (a tenth faster, nd_bench_tissue), where each waited on the
-             * other; more (u as well) was no faster. */
+             * (about a tenth faster, nd_bench_tissue), where each waited on
+             * the other; more (u as well) was no faster. */
             const int kn = up && i + 1 < nz ? plane_at(nz, dir, i + 1) : -1;
             for (int s = 0; s < NS; s++)
                 p.ahead[s] = kn >= 0 && t->diffuses[s] ? t->dinc[s] + (size_t)kn * t->dplane : NULL;

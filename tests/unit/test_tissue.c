@@ -1,6 +1,6 @@
 /* The tissue solver's API and invariants: parameters, refusals, punctures,
- * channel closure, conservation, read-outs, and the same bits for any number
- * of threads. */
+ * channel closure, conservation, read-outs, the same bits for any number of
+ * threads, and joined steps against steps taken one at a time. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -393,6 +393,51 @@ static void same_bits_for_any_number_of_threads(void **state)
     nd_tissue_free(a);
 }
 
+/* Consecutive plain steps share sweeps through the planes, the vertical
+ * solves eliminating in alternate directions; steps taken one call at a
+ * time each eliminate downwards.  The two must agree to round-off, with
+ * channels (their own column factors, set up level by level in either
+ * direction), a cream held at the surface, kinetics, and no-flux or
+ * periodic sides. */
+static void joined_steps_match_single_steps(void **state)
+{
+    (void)state;
+    nd_tissue_params p;
+    nd_error e;
+    assert_int_equal(nd_tissue_params_load(NULL, 0, &p, &e), ND_OK);
+    for (int periodic = 0; periodic <= 1; periodic++) {
+        nd_tissue *t[2];
+        for (int q = 0; q < 2; q++) {
+            nd_tissue_options o;
+            nd_tissue_options_default(&o);
+            o.threads = 1, o.periodic = periodic, o.fixed_dt_s = 0.5, o.order = 1;
+            t[q] = make(12, 10, 20e-6, 1.0e-3, &p, &o);
+            nd_tissue_puncture pu[2] = {{60e-6, 60e-6, 0.6e-3, 70e-6},
+                                        {170e-6, 130e-6, 0.25e-3, 70e-6}};
+            assert_int_equal(nd_tissue_puncture_add(t[q], pu, 2, &e), ND_OK);
+            assert_int_equal(nd_tissue_set_surface(t[q], ND_TISSUE_AGENT, 1, 1.0, &e), ND_OK);
+        }
+        assert_int_equal(nd_tissue_run_to(t[0], 20.0, &e), ND_OK);
+        for (int n = 1; n <= 40; n++) assert_int_equal(nd_tissue_run_to(t[1], 0.5 * n, &e), ND_OK);
+        int nx, ny, nz;
+        nd_tissue_size(t[0], &nx, &ny, &nz, NULL);
+        double worst = 0.0, top = 0.0;
+        for (int s = 0; s < ND_TISSUE_SPECIES; s++) {
+            const double *a = nd_tissue_data(t[0], s), *b = nd_tissue_data(t[1], s);
+            for (size_t v = 0; v < (size_t)nx * ny * nz; v++) {
+                worst = fmax(worst, fabs(a[v] - b[v]));
+                top = fmax(top, fabs(b[v]));
+            }
+        }
+        printf("%s sides, 40 plain steps joined vs one at a time: largest difference %.1e "
+               "(largest value %.3f)\n",
+               periodic ? "periodic" : "no-flux", worst, top);
+        assert_true(top > 0.1 && worst < 1e-12 * top);
+        nd_tissue_free(t[0]);
+        nd_tissue_free(t[1]);
+    }
+}
+
 static void depth_read_outs(void **state)
 {
     (void)state;
@@ -462,6 +507,7 @@ int main(void)
         cmocka_unit_test(still_species_follow_their_kinetics_exactly),
         cmocka_unit_test(mass_is_conserved),
         cmocka_unit_test(same_bits_for_any_number_of_threads),
+        cmocka_unit_test(joined_steps_match_single_steps),
         cmocka_unit_test(depth_read_outs),
         cmocka_unit_test(cream_on_and_off),
     };
