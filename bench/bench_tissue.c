@@ -245,7 +245,7 @@ static int run(const char *label, int threads, double fixed_dt, double span, con
     }
     if (rc == 0) {
         double r = median(rate, spans), lo, hi;
-        printf("%-9s %d thread%s %3.0f steps a span  %5.1f B/update  %6.1f M diffusing updates/s"
+        printf("%-9s %d thread%s %3.0f steps a run   %5.1f B/update  %6.1f M diffusing updates/s"
                "  %4.1fx BioFVM%s\n",
                label, threads, threads == 1 ? " " : "s", steps, per, r / 1e6,
                r / BIOFVM_UPDATES_PER_S, plain ? "  (median of the spans)" : "");
