@@ -114,7 +114,7 @@ struct nd_tissue {
      * (the explicit term) and cp, 1 / pivot of the vertical solve (own rate
      * included) in the step's direction of elimination; then the ncol
      * surface sources of row 0 and the ncol faces last set up, carried from
-     * level to level (tissue_pass_down.c). */
+     * level to level (tissue_columns.c). */
     int *zcol;
     int ncol, zcap;
     double *zrow[NS];
@@ -222,16 +222,17 @@ typedef struct {
  * it combines (0 otherwise; infinity on a value that is not finite). */
 double nd_tissue_sweep(nd_tissue *t, const nd_tissue_substep *up, const nd_tissue_substep *down);
 
-/* tissue_pass_down.c: the down part of a step.  Setup (one thread, before
- * the sweep): the background line factors for its dt and direction.
- * Columns: the rows and factors at level k of the part's columns through
- * channels (the level before in the direction of elimination done).  Rows:
- * plane k's explicit increment and x solves on the part's rows.  Lines: the
- * y solves and the forward elimination on the part's work items, once
- * every row of plane k is done. */
-void nd_tissue_down_setup(nd_tissue *t, const nd_tissue_substep *st);
+/* tissue_columns.c: the rows and factors at level k of the part's columns
+ * through channels, for step st (the level before in its direction of
+ * elimination done). */
 void nd_tissue_down_columns(nd_tissue *t, const nd_tissue_substep *st, int k,
                             const nd_tissue_part *p);
+/* tissue_pass_down.c: the down part of a step.  Setup (one thread, before
+ * the sweep): the background line factors for its dt and direction.  Rows:
+ * plane k's explicit increment and x solves on the part's rows (after the
+ * columns' level k).  Lines: the y solves and the forward elimination on
+ * the part's work items, once every row of plane k is done. */
+void nd_tissue_down_setup(nd_tissue *t, const nd_tissue_substep *st);
 void nd_tissue_down_rows(nd_tissue *t, const nd_tissue_substep *st, int k, const nd_tissue_part *p);
 void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k,
                           const nd_tissue_part *p);

@@ -97,7 +97,7 @@ static void liveness(nd_tissue *t)
 }
 
 /* The columns through channels, in voxel order, and room for their rows
- * and factors (tissue_pass_down.c).  Channels only ever open, so the list
+ * and factors (tissue_columns.c).  Channels only ever open, so the list
  * only grows. */
 static nd_status columns(nd_tissue *t, nd_error *err)
 {
