@@ -67,7 +67,7 @@ static void line_factors(nd_tissue *t, int n, nd_tri_const *fs, double *mem, dou
     const int nz = t->nz;
     const double h2 = t->h * t->h;
     for (int s = 0; s < NS; s++) {
-        if (!t->diffuses[s] || n < 2) continue;
+        if (!t->diffuses[s]) continue;
         const nd_tissue_coef *c = &t->coef[s];
         nd_tri_const *f = fs + (size_t)s * nz;
         double rprev = -1.0;

@@ -15,14 +15,14 @@
  * solves per slab, then y and the update by planes -- was about a sixth
  * slower on one thread, nd_bench_tissue.)
  *
- * Threads split plane k by rows for the explicit term and the x solves
- * (lines along rows), then, after a barrier, by species (or blocks of
- * columns, if threads outnumber species) for the y solves and the
- * elimination, the same way on every plane: a column's elimination reads
- * only its own plane before, which the same thread made.  Blocks of columns
- * for every thread, tried first, did not scale: each core then read half of
- * every row of the other's rows.  No voxel's arithmetic depends on the
- * split: any number of threads gives the same bits.
+ * Threads share plane k by rows for the explicit term and the x solves
+ * (lines along rows) and by species (or blocks of columns) for the y
+ * solves and the elimination, the same way on every plane, so a column's
+ * elimination reads only its own plane before, which the same thread made
+ * (tissue_sweep.c).  Blocks of columns for every thread, tried first, did
+ * not scale: each core then read half of every row of the other's rows.
+ * No voxel's arithmetic depends on the split: any number of threads gives
+ * the same bits.
  *
  * Away from channels every line of a plane shares one factored matrix, so
  * the Thomas recurrences need no division: x lines are solved eight at a
@@ -323,12 +323,16 @@ static void zstep_init(const nd_tissue *t, int s, int k, int dir, zstep *z)
     z->zim = row ? row + 4 * (size_t)ncol : NULL;
 }
 
-/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k; with ze,
- * the vertical elimination too, in the same pass as the back substitution
- * (or, on periodic lines, as the correction that follows it): each row's y
- * values go straight into it, so the plane is read and written once for
- * both (eliminate_z apart took a twentieth of a step).  The same
- * operations in the same order as the two apart, so the same bits. */
+/* (I - dt A_y) d = d in place on columns i0 .. i1 of plane k, then the
+ * forward elimination of the vertical correction, d_k <- (d_k - pc_k
+ * d_prev) / pivot_k (prev the level before in the direction of
+ * elimination), in the same pass as the back substitution (or, on periodic
+ * lines, as the correction that follows it): each row's y values go
+ * straight into it, so the plane is read and written once for both (the
+ * elimination apart took a twentieth of a step).  Columns through
+ * channels are eliminated with their own factors, from their y values
+ * (kept in ys, at most ncol).  A line of one voxel (ny = 1) is the
+ * identity: its factors are exactly 1 and 0. */
 ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, int i0, int i1,
                                    const nd_tri_const *f, double *d, const double *o, double *w,
                                    double *bw, const zstep *ze, double *ys)
@@ -355,7 +359,7 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         }
         eliminate_row(row, j > 0 ? row - dx : NULL, i0, i1, lo, m);
     }
-    if (ze && !f->periodic) {
+    if (!f->periodic) {
         /* Back substitution and elimination row by row, up the plane: yn
          * holds the y values of the row below; ys those of the columns
          * through channels, for their own elimination below. */
@@ -386,18 +390,18 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
             }
         }
     }
-    for (int j = ny - 2; !(ze && !f->periodic) && j >= 0; j--) {
-        double *row = d + (size_t)j * dx;
-        const double *next = row + dx, c = f->cp[j];
-#pragma omp simd
-        for (int i = i0; i < i1; i++) row[i] -= c * next[i];
-    }
     if (f->periodic) {
+        for (int j = ny - 2; j >= 0; j--) {
+            double *row = d + (size_t)j * dx;
+            const double *next = row + dx, c = f->cp[j];
+#pragma omp simd
+            for (int i = i0; i < i1; i++) row[i] -= c * next[i];
+        }
         double *g = w;
         const double *last = d + (size_t)(ny - 1) * dx;
 #pragma omp simd
         for (int i = i0; i < i1; i++) g[i] = (d[i] + f->bg * last[i]) * f->den;
-        for (int j = 0, q = 0; ze && j < ny; j++) { /* with the elimination */
+        for (int j = 0, q = 0; j < ny; j++) { /* with the elimination */
             double *row = d + (size_t)j * dx;
             const double *pr = ze->first ? row : row + ze->prev, z = f->z[j], pc = ze->pc,
                          im = ze->im;
@@ -412,12 +416,6 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
 #pragma omp simd
                 for (int i = i0; i < i1; i++) row[i] = (row[i] - g[i] * z - pc * pr[i]) * im;
             }
-        }
-        for (int j = 0; !ze && j < ny; j++) {
-            double *row = d + (size_t)j * dx;
-            const double z = f->z[j];
-#pragma omp simd
-            for (int i = i0; i < i1; i++) row[i] -= g[i] * z;
         }
     }
     if (ng > 0) {
@@ -435,10 +433,9 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
             for (int g = 0; g < ng; g++) {
                 double *v = d + (size_t)j * dx + col[g];
                 const double y = bx[(size_t)j * ng + g];
-                *v = !ze ? y : ze->first ? y * ze->im : (y - ze->pc * v[ze->prev]) * ze->im;
+                *v = ze->first ? y * ze->im : (y - ze->pc * v[ze->prev]) * ze->im;
             }
     }
-    if (!ze) return;
     /* The columns through channels, with their own factors, from their y
      * values (the background elimination above overwrote them). */
     for (int q = 0; q < t->ncol; q++) {
@@ -447,33 +444,6 @@ ND_TISSUE_SIMD static void solve_y(const nd_tissue *t, int s, int k, double dt, 
         double *v = d + (size_t)(c / nx) * dx + i;
         const double y = gen[i] ? bx[(size_t)(c / nx) * ng + line[i - i0]] : ys[q];
         *v = ze->first ? y * ze->zim[q] : (y - ze->zpc[q] * v[ze->prev]) * ze->zim[q];
-    }
-}
-
-/* Forward elimination of the vertical correction on columns i0 .. i1 of
- * plane k: d_k <- (d_k - pc_k d_prev) / pivot_k, prev the level before in
- * the direction of elimination.  Columns through channels with their own
- * factors, worked out before the background sweep overwrites their values.
- * (solve_y does it with the y solves when there are any.) */
-ND_TISSUE_SIMD static void eliminate_z(const nd_tissue *t, int i0, int i1, const zstep *ze,
-                                       double *d, double *stash)
-{
-    const int nx = t->nx, ny = t->ny, ncol = t->ncol, dx = t->dx;
-    int n = 0;
-    for (int q = 0; q < ncol; q++) {
-        const int col = t->zcol[q], i = col % nx;
-        if (i < i0 || i >= i1) continue;
-        const double *v = d + (size_t)(col / nx) * dx + i, pc = ze->zpc[q], im = ze->zim[q];
-        stash[n++] = ze->first ? v[0] * im : (v[0] - pc * v[ze->prev]) * im;
-    }
-    for (int j = 0; j < ny; j++) {
-        double *row = d + (size_t)j * dx;
-        eliminate_row(row, ze->first ? NULL : row + ze->prev, i0, i1, ze->pc, ze->im);
-    }
-    n = 0;
-    for (int q = 0; q < ncol; q++) {
-        const int col = t->zcol[q], i = col % nx;
-        if (i >= i0 && i < i1) d[(size_t)(col / nx) * dx + i] = stash[n++];
     }
 }
 
@@ -510,9 +480,6 @@ void nd_tissue_down_lines(nd_tissue *t, const nd_tissue_substep *st, int k, cons
         const nd_tri_const *f = t->yf + (size_t)s * t->nz + k;
         zstep ze;
         zstep_init(t, s, k, st->dir, &ze);
-        if (t->ny > 1)
-            solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, &ze, stash);
-        else
-            eliminate_z(t, i0, i1, &ze, d, stash);
+        solve_y(t, s, k, st->dt, i0, i1, f, d, o, p->w, p->bw, &ze, stash);
     }
 }
